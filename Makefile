@@ -1,0 +1,179 @@
+# rootgate - see README.md. One Makefile; sources listed one per line.
+
+PREFIX  ?= /usr/local
+BINDIR  ?= $(PREFIX)/bin
+SBINDIR ?= $(PREFIX)/sbin
+MANDIR  ?= $(PREFIX)/share/man
+SYSCONFDIR ?= /etc
+DESTDIR ?=
+
+CC      ?= cc
+BUILD   ?= build
+PKGS    = libseccomp libcap-ng inih libbsd-overlay libpcre2-8
+
+# Debian packages the build and the tests need (installed by `make deps`
+# when run as root on a machine that lacks them).
+DEB_BUILD = build-essential pkg-config libseccomp-dev libcap-ng-dev \
+	libinih-dev libbsd-dev libpcre2-dev check
+DEB_TEST  = qemu-utils util-linux procps python3
+
+WARN    = -Wall -Wextra -Werror -Wmissing-prototypes -Wstrict-prototypes \
+	  -Wshadow -Wformat=2 -Wformat-nonliteral -Wswitch-enum \
+	  -Wpointer-arith -Wcast-qual -Wvla -Wundef -Wnull-dereference
+HARDEN  = -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fstack-clash-protection \
+	  -fcf-protection -fPIE
+OPT     ?= -O2 -g
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+CHECK_LIBS = $(shell pkg-config --libs check 2>/dev/null)
+
+ALL_CFLAGS  = -std=gnu11 $(OPT) $(WARN) $(HARDEN) -Iinclude $(PKG_CFLAGS) \
+	      -DSYSCONFDIR='"$(SYSCONFDIR)"' $(CFLAGS)
+ALL_LDFLAGS = -pie -Wl,-z,relro,-z,now -Wl,-z,noexecstack -Wl,--as-needed \
+	      $(LDFLAGS)
+
+# --- sources ------------------------------------------------------------
+
+LIB_SRCS = \
+	src/lib/diag.c \
+	src/lib/json.c \
+	src/lib/strv.c \
+	src/lib/xalloc.c
+
+POLICY_SRCS = \
+	src/policy/model.c \
+	src/policy/conf.c \
+	src/policy/ini_src.c \
+	src/policy/native.c \
+	src/policy/rulekeys.c \
+	src/policy/pattern.c \
+	src/policy/filesafe.c \
+	src/policy/rx.c \
+	src/policy/size.c \
+	src/policy/pathcanon.c \
+	src/policy/constraint.c \
+	src/policy/lint.c \
+	src/policy/match.c
+
+SANDBOX_SRCS = \
+	src/sandbox/ns.c \
+	src/sandbox/mount.c \
+	src/sandbox/rlimit.c \
+	src/sandbox/cgroup.c \
+	src/sandbox/ids.c \
+	src/sandbox/caps.c \
+	src/sandbox/seccomp.c \
+	src/sandbox/fds.c \
+	src/sandbox/enter.c \
+	src/run/execfd.c \
+	src/run/spawn.c \
+	src/run/supervise.c \
+	src/run/run.c
+
+CLI_SRCS = \
+	src/cli/cmd_check.c \
+	src/cli/cmd_run.c \
+	src/cli/cmd_explain.c \
+	src/cli/cmd_list.c \
+	src/cli/common.c
+
+AUDIT_SRCS = \
+	src/audit/auditlog.c
+
+CORE_SRCS = $(LIB_SRCS) $(POLICY_SRCS) $(SANDBOX_SRCS) $(AUDIT_SRCS)
+CORE_OBJS = $(CORE_SRCS:%.c=$(BUILD)/%.o)
+CLI_OBJS  = $(CLI_SRCS:%.c=$(BUILD)/%.o)
+
+UNIT_SRCS = \
+	tests/unit/main.c \
+	tests/unit/testutil.c \
+	tests/unit/test_diag.c \
+	tests/unit/test_size.c \
+	tests/unit/test_pathcanon.c \
+	tests/unit/test_rx.c \
+	tests/unit/test_native.c \
+	tests/unit/test_pattern.c \
+	tests/unit/test_match.c \
+	tests/unit/test_run.c \
+	tests/helpers/probe.c
+UNIT_OBJS = $(UNIT_SRCS:%.c=$(BUILD)/%.o)
+
+PROGS = $(BUILD)/rootgate
+
+# --- targets ------------------------------------------------------------
+
+.PHONY: all deps check check-unit check-e2e check-asan lint install \
+	uninstall clean demo bench
+
+all: deps-ok $(PROGS)
+
+# Verify (and, as root, install) the build dependencies.
+.PHONY: deps-ok
+deps-ok:
+	@sh tests/tools/deps.sh build $(DEB_BUILD)
+
+deps:
+	@sh tests/tools/deps.sh build $(DEB_BUILD)
+	@sh tests/tools/deps.sh test $(DEB_TEST)
+
+Q = $(if $(V),,@)
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(@D)
+	@$(if $(V),,echo "  CC      $<")
+	$(Q)$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(BUILD)/librootgate.a: $(CORE_OBJS)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/rootgate: $(BUILD)/src/cli/rootgate.o $(CLI_OBJS) $(BUILD)/librootgate.a
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+$(BUILD)/tests/unit/run: $(UNIT_OBJS) $(BUILD)/librootgate.a
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) $(CHECK_LIBS)
+
+check: deps
+	$(MAKE) check-unit
+	$(MAKE) check-e2e
+
+check-unit: $(BUILD)/tests/unit/run
+	cd tests/unit && ../../$(BUILD)/tests/unit/run
+
+check-e2e: $(PROGS)
+	BUILD=$(BUILD) sh tests/e2e/run.sh
+
+check-asan: deps
+	$(MAKE) BUILD=build-asan OPT='-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all' \
+		LDFLAGS='-fsanitize=address,undefined' check-unit check-e2e
+
+demo: all
+	sh examples/demo.sh
+
+bench: all
+	sh bench/run.sh
+
+lint:
+	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
+		--inline-suppr --std=c11 -Iinclude $(CORE_SRCS) $(CLI_SRCS) src/cli/rootgate.c
+	clang-tidy --quiet $(CORE_SRCS) $(CLI_SRCS) src/cli/rootgate.c -- \
+		-std=gnu11 -Iinclude $(PKG_CFLAGS)
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8
+	install -m 0755 $(BUILD)/rootgate $(DESTDIR)$(BINDIR)/rootgate
+	install -m 0644 man/rootgate.8 $(DESTDIR)$(MANDIR)/man8/rootgate.8
+	install -m 0644 man/rootgate.filters.5 $(DESTDIR)$(MANDIR)/man5/rootgate.filters.5
+	install -d -m 0755 $(DESTDIR)$(SYSCONFDIR)/rootgate/filters.d
+	for f in filters.d/*.conf; do \
+		install -m 0644 $$f $(DESTDIR)$(SYSCONFDIR)/rootgate/$$f.example; \
+	done
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/rootgate $(DESTDIR)$(MANDIR)/man8/rootgate.8 \
+		$(DESTDIR)$(MANDIR)/man5/rootgate.filters.5
+
+clean:
+	rm -rf build build-asan
+
+-include $(CORE_OBJS:.o=.d) $(CLI_OBJS:.o=.d) $(UNIT_OBJS:.o=.d)

@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * constraint.h - one argument against one constraint (struct constraint in
+ * policy.h): parse the constraint as written in a filter file, test an
+ * argument, describe both for auditors.
+ *
+ * UNPRIVILEGED; the only I/O is path resolution (pathcanon.h).
+ */
+#ifndef ROOTGATE_CONSTRAINT_H
+#define ROOTGATE_CONSTRAINT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct constraint;
+
+/*
+ * Parse `spec` ("path /var/lib/nova/instances new", "size 1..10G",
+ * "regex [a-z]+", "set qcow2 raw", "int 0..100", "any") into *ck, whose
+ * name and line the caller has set. rx_flags go to rx_compile. Returns 0,
+ * or -1 with a one-line reason in err.
+ */
+int constraint_parse(struct constraint *ck, const char *spec,
+    unsigned rx_flags, char *err, size_t errlen);
+
+/*
+ * Test one argument. Returns true when it satisfies ck; otherwise false
+ * with the reason ("'/etc/x' is not beneath /var/lib/nova/instances") in
+ * why. The argument is quoted and escaped in the reason.
+ */
+bool constraint_check(const struct constraint *ck, const char *arg,
+    char *why, size_t whylen);
+
+/* Release what constraint_parse allocated (not ck itself). */
+void constraint_clear(struct constraint *ck);
+
+/*
+ * Escape an argument for a message or log record: printable ASCII as is,
+ * everything else as \xNN (\n, \t as such), at most maxin input bytes
+ * then "...". Always NUL-terminates buf.
+ */
+void constraint_escape(const char *arg, size_t maxin, char *buf, size_t len);
+
+#endif

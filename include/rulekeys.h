@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * rulekeys.h - the schema of a native rule: one table of keys, each with
+ * its parser, default and documentation; turns the key/value pairs of one
+ * section into a struct rule.
+ */
+#ifndef ROOTGATE_RULEKEYS_H
+#define ROOTGATE_RULEKEYS_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+struct rule;
+struct rg_errlist;
+
+struct kv {
+	char *key;
+	char *value;	/* continuation lines joined with '\n' */
+	unsigned line;
+};
+
+/*
+ * Fill *r (name, file and line already set) from kv[0..nkv). Every
+ * problem is appended to errs with file:line; the caller checks whether
+ * errors were added and then discards the rule.
+ */
+void rulekeys_build(struct rule *r, const struct kv *kv, size_t nkv,
+    const char *file, struct rg_errlist *errs);
+
+/* Print the key table (name, syntax, default, description) to fp. */
+void rulekeys_print(FILE *fp);
+
+#endif

@@ -1,0 +1,91 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * sandbox.h - confine one child according to a struct sbx_profile.
+ *
+ * Two halves, so that everything that can fail with a useful message
+ * happens before the fork and the child only applies inert data:
+ *   sandbox_prepare()  parent, root: validate the profile, build the
+ *                      seccomp program, create the per-run cgroup;
+ *   sandbox_enter()    child, between clone and execveat: apply it all,
+ *                      in the order written down in src/sandbox/enter.c.
+ *
+ * PRIVILEGED module (root).
+ */
+#ifndef ROOTGATE_SANDBOX_H
+#define ROOTGATE_SANDBOX_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+struct sbx_profile;
+struct rg_err;
+struct sock_filter;
+
+/* The set-up steps of the child; reported to the parent on failure. */
+enum sbx_stage {
+	SBX_ST_NONE,
+	SBX_ST_SIGNALS,
+	SBX_ST_SETSID,
+	SBX_ST_MOUNT,
+	SBX_ST_RLIMIT,
+	SBX_ST_CWD,
+	SBX_ST_FDS,
+	SBX_ST_BOUNDING,
+	SBX_ST_IDS,
+	SBX_ST_CAPS,
+	SBX_ST_PDEATHSIG,
+	SBX_ST_NNP,
+	SBX_ST_SECCOMP,
+	SBX_ST_EXEC,
+	SBX_ST_COUNT
+};
+
+/* What sandbox_prepare() made; owned by the caller, see sandbox_release. */
+struct sbx_prepared {
+	struct sock_filter *bpf;	/* seccomp program, NULL = none */
+	unsigned short nbpf;		/* its length in instructions */
+	uint64_t clone_flags;		/* CLONE_NEW* for clone3 */
+	int cgroup_fd;			/* per-run cgroup dir (O_PATH) for
+					   CLONE_INTO_CGROUP; -1 = none */
+	char cgroup_path[256];		/* to rmdir after the run */
+};
+
+/* What the child applies, all of it prepared by the parent. */
+struct sbx_enter {
+	const struct sbx_profile *sbx;
+	const struct sbx_prepared *prep;
+	uid_t uid;
+	gid_t gid;
+	const int *fds;			/* the child's 0, 1, 2 */
+	const int *keep;		/* fds >= 3 to keep open (exec fd,
+					   status pipe) */
+	size_t nkeep;
+};
+
+/*
+ * Check the profile and prepare what the child will apply: the seccomp
+ * program, the clone flags and, when the profile sets mem_max or
+ * pids_max, a cgroup (a warning goes into warn, never a silent skip, when
+ * no delegated cgroup v2 hierarchy with the controllers exists). Returns 0,
+ * or -1 with *err set and nothing left allocated.
+ */
+int sandbox_prepare(const struct sbx_profile *sbx, struct sbx_prepared *p,
+    char *warn, size_t warnlen, struct rg_err *err);
+
+/* Free the program, close and remove the cgroup. Idempotent. */
+void sandbox_release(struct sbx_prepared *p);
+
+/*
+ * In the child, after clone: apply every step. Returns 0 (the caller
+ * execs at once), or -1 with *stage and *errnum naming the failed step:
+ * the caller must not exec then.
+ */
+int sandbox_enter(const struct sbx_enter *e, enum sbx_stage *stage,
+    int *errnum);
+
+/* "mount layout", "seccomp load", ...; "unknown" when out of range. */
+const char *sandbox_stage_name(int stage);
+
+#endif

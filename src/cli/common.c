@@ -1,0 +1,170 @@
+/* SPDX-License-Identifier: ISC */
+/* common.c - shared pieces of the command-line programs. */
+#include <cap-ng.h>
+#include <errno.h>
+#include <grp.h>
+#include <pwd.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "diag.h"
+#include "policy.h"
+#include "strv.h"
+#include "xalloc.h"
+
+const char *rg_progname = "rootgate";
+
+void
+cli_warnx(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: ", rg_progname);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+void
+cli_print_errs(const struct rg_errlist *l)
+{
+	char buf[RG_ERR_MSGLEN + RG_ERR_FILELEN + 64];
+
+	for (size_t i = 0; i < l->n; i++) {
+		rg_err_format(&l->v[i], buf, sizeof(buf));
+		if (l->warn[i] != RG_ERROR) {
+			/* "FILE:LINE: warning: msg" */
+			const struct rg_err *e = &l->v[i];
+			const char *kind = l->warn[i] == RG_NOTE ? "accepted" :
+			    "warning";
+
+			if (e->file[0] != '\0')
+				fprintf(stderr, "%s: %s:%u: %s: %s\n",
+				    rg_progname, e->file, e->line, kind, e->msg);
+			else
+				fprintf(stderr, "%s: %s: %s\n", rg_progname,
+				    kind, e->msg);
+		} else
+			fprintf(stderr, "%s: %s\n", rg_progname, buf);
+	}
+	if (l->lost > 0)
+		fprintf(stderr, "%s: %zu more errors (out of memory)\n",
+		    rg_progname, l->lost);
+}
+
+struct policy *
+cli_load_policy(const struct cli_opts *opts)
+{
+	struct rg_errlist errs = { 0 };
+	struct policy *p;
+
+	p = policy_load_confdir(opts->confdir, NULL, &errs);
+	if (p == NULL) {
+		cli_print_errs(&errs);
+		cli_warnx("unable to load configuration %s: %zu error%s",
+		    opts->confdir, rg_errlist_nerrors(&errs),
+		    rg_errlist_nerrors(&errs) == 1 ? "" : "s");
+	}
+	rg_errlist_free(&errs);
+	return p;
+}
+
+int
+cli_caller_from_uid(struct cli_caller *cc, uid_t uid, gid_t gid)
+{
+	struct passwd *pw;
+	gid_t *gids = NULL;
+	int ng = 0;
+
+	memset(cc, 0, sizeof(*cc));
+	cc->c.uid = uid;
+	cc->c.gid = gid;
+	if ((pw = getpwuid(uid)) != NULL) {
+		cc->user = xstrdup(pw->pw_name);
+		getgrouplist(pw->pw_name, gid, NULL, &ng);
+		gids = xreallocarray(NULL, (size_t)ng + 1, sizeof(*gids));
+		if (getgrouplist(pw->pw_name, gid, gids, &ng) < 0)
+			ng = 0;
+	} else {
+		gids = xmalloc(sizeof(*gids));
+		gids[0] = gid;
+		ng = 1;
+	}
+	for (int i = 0; i < ng; i++) {
+		struct group *gr = getgrgid(gids[i]);
+
+		if (gr != NULL && strv_find(cc->groups, cc->ngroups,
+		    gr->gr_name) < 0 && strv_push(&cc->groups, &cc->ngroups,
+		    gr->gr_name) < 0) {
+			free(gids);
+			cli_warnx("unable to allocate memory");
+			return -1;
+		}
+	}
+	free(gids);
+	cc->c.user = cc->user;
+	cc->c.groups = (const char *const *)cc->groups;
+	cc->c.ngroups = cc->ngroups;
+	return 0;
+}
+
+int
+cli_caller_init(struct cli_caller *cc, const char *as_user)
+{
+	struct passwd *pw;
+
+	if (as_user == NULL)
+		return cli_caller_from_uid(cc, getuid(), getgid());
+	errno = 0;
+	if ((pw = getpwnam(as_user)) == NULL) {
+		cli_warnx("unknown user '%s'", as_user);
+		return -1;
+	}
+	return cli_caller_from_uid(cc, pw->pw_uid, pw->pw_gid);
+}
+
+void
+cli_caller_free(struct cli_caller *cc)
+{
+	free(cc->user);
+	strv_free(cc->groups, cc->ngroups);
+	memset(cc, 0, sizeof(*cc));
+}
+
+void
+cli_sbx_summary(const struct sbx_profile *s, char *buf, size_t len)
+{
+	static const char *const nsn[] = { "mount", "pid", "ipc", "uts",
+		"net", "cgroup" };
+	char ns[64] = "", caps[256] = "";
+	size_t o = 0;
+
+	if (!s->enabled) {
+		snprintf(buf, len, "OFF (unconfined)");
+		return;
+	}
+	for (unsigned i = 0; i < 6; i++)
+		if (s->ns & (1u << i))
+			o += (size_t)snprintf(ns + o, sizeof(ns) - o, "%s%s",
+			    o ? "," : "", nsn[i]);
+	o = 0;
+	for (int c = 0; c < 64; c++)
+		if (s->caps & (1ULL << c)) {
+			const char *n = capng_capability_to_name(c);
+
+			o += (size_t)snprintf(caps + o, sizeof(caps) - o,
+			    "%s%s", o ? "," : "", n ? n : "?");
+			if (o >= sizeof(caps))
+				break;
+		}
+	snprintf(buf, len, "namespaces=%s caps=%s seccomp=%s timeout=%ums "
+	    "writable=%zu hidden=%zu private-tmp=%s cwd=%s umask=%03o",
+	    ns[0] ? ns : "none", caps[0] ? caps : "none",
+	    s->seccomp == SBX_SECCOMP_OFF ? "off" : "default", s->timeout_ms,
+	    s->nwritable, s->nhidden, s->private_tmp ? "yes" : "no",
+	    s->cwd ? s->cwd : "/", (unsigned)s->umask);
+}

@@ -1,0 +1,88 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * rootgate - run a command as a rule allows it, or tell what rules allow.
+ *
+ *   rootgate [--config DIR] [--] CMD [ARG...]
+ *   rootgate [--config DIR] check [PATH...]
+ *   rootgate [--config DIR] explain [--json] [--as USER] [--] CMD [ARG...]
+ *   rootgate [--config DIR] list [--as USER] [--json]
+ *   rootgate keys
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "exitcode.h"
+#include "rulekeys.h"
+
+int cmd_run(const struct cli_opts *opts, int argc, char **argv);
+
+static void
+usage(FILE *fp)
+{
+	fprintf(fp,
+	    "usage: rootgate [--config DIR] [--] CMD [ARG...]\n"
+	    "       rootgate [--config DIR] check [PATH...]\n"
+	    "       rootgate [--config DIR] explain [--json] [--as USER] [--] "
+	    "CMD [ARG...]\n"
+	    "       rootgate [--config DIR] list [--as USER] [--json]\n"
+	    "       rootgate keys\n"
+	    "default configuration: %s\n", RG_DEFAULT_CONFDIR);
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option lopts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct cli_opts opts = { RG_DEFAULT_CONFDIR };
+	bool dashdash;
+	int ch;
+
+	/* nothing but stdio may leak into what we run (doas does the same) */
+	closefrom(STDERR_FILENO + 1);
+	while ((ch = getopt_long(argc, argv, "+c:hV", lopts, NULL)) != -1) {
+		switch (ch) {
+		case 'c':
+			opts.confdir = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			return RG_EXIT_OK;
+		case 'V':
+			printf("rootgate %s\n", RG_VERSION);
+			return RG_EXIT_OK;
+		default:
+			usage(stderr);
+			return RG_EXIT_NO_COMMAND;
+		}
+	}
+	dashdash = optind > 1 && strcmp(argv[optind - 1], "--") == 0;
+	argc -= optind;
+	argv += optind;
+	if (argc == 0) {
+		cli_warnx("no command given");
+		usage(stderr);
+		return RG_EXIT_NO_COMMAND;
+	}
+	if (!dashdash) {
+		if (strcmp(argv[0], "check") == 0)
+			return cmd_check(&opts, argc, argv);
+		if (strcmp(argv[0], "explain") == 0)
+			return cmd_explain(&opts, argc, argv);
+		if (strcmp(argv[0], "list") == 0)
+			return cmd_list(&opts, argc, argv);
+		if (strcmp(argv[0], "keys") == 0) {
+			rulekeys_print(stdout);
+			return RG_EXIT_OK;
+		}
+	}
+	return cmd_run(&opts, argc, argv);
+}

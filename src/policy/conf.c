@@ -1,0 +1,238 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * conf.c - load a configuration: CONFDIR/rootgate.conf and the filter
+ * files of CONFDIR/filters.d (or files and directories named by the
+ * auditor). Files are read in byte order of their names, rules in file
+ * order: that is the documented decision order.
+ *
+ * Invariants:
+ * 1. Each file is opened and checked by filesafe_open before parsing.
+ * 2. Every error of every file is collected; any error means no policy.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "diag.h"
+#include "filesafe.h"
+#include "ini_src.h"
+#include "policy.h"
+#include "strv.h"
+
+struct cstate {
+	struct policy *p;
+	const char *file;
+	struct ini_src *src;
+	struct rg_errlist *errs;
+};
+
+static int
+conf_handler(void *user, const char *section, const char *key,
+    const char *value)
+{
+	struct cstate *st = user;
+	unsigned line = st->src->lineno;
+
+	if (strcmp(section, "rootgate") != 0) {
+		rg_errlist_add(st->errs, 0, st->file, line, "unknown section "
+		    "'%s' (expected [rootgate])", section);
+		return 1;
+	}
+	if (strcmp(key, "audit-log") == 0) {
+		if (value[0] != '/')
+			rg_errlist_add(st->errs, 0, st->file, line, "audit-log: "
+			    "an absolute path is required");
+		else if (st->p->audit_log != NULL)
+			rg_errlist_add(st->errs, 0, st->file, line, "duplicate "
+			    "key 'audit-log'");
+		else if ((st->p->audit_log = strdup(value)) == NULL)
+			rg_errlist_add(st->errs, 0, st->file, line, "out of "
+			    "memory");
+	} else if (strcmp(key, "syslog") == 0) {
+		if (strcmp(value, "yes") == 0)
+			st->p->use_syslog = true;
+		else if (strcmp(value, "no") == 0)
+			st->p->use_syslog = false;
+		else
+			rg_errlist_add(st->errs, 0, st->file, line, "syslog: "
+			    "expected yes or no, not '%s'", value);
+	} else
+		rg_errlist_add(st->errs, 0, st->file, line, "unknown key '%s'",
+		    key);
+	return 1;
+}
+
+static int
+load_conf(struct policy *p, const char *path, const struct policy_opts *o,
+    struct rg_errlist *errs)
+{
+	struct rg_err e;
+	struct ini_src src;
+	struct cstate st = { p, path, &src, errs };
+	FILE *fp;
+	int rc;
+
+	(void)o;
+	if ((fp = filesafe_open(path, &e)) == NULL) {
+		rg_errlist_add_err(errs, &e);
+		return -1;
+	}
+	rc = ini_src_parse(fp, path, conf_handler, &st, &src, errs);
+	fclose(fp);
+	return rc;
+}
+
+static int
+load_file(struct policy *p, const char *path, const struct policy_opts *o,
+    struct rg_errlist *errs)
+{
+	struct rg_err e;
+	FILE *fp;
+	int rc;
+
+	if (o != NULL && o->skip_file_safety)
+		fp = fopen(path, "re");
+	else
+		fp = filesafe_open(path, &e);
+	if (fp == NULL) {
+		if (o != NULL && o->skip_file_safety)
+			rg_err_set(&e, path, 0, errno, "unable to open");
+		rg_errlist_add_err(errs, &e);
+		return -1;
+	}
+	rc = policy_parse_native(p, fp, path, o, errs);
+	fclose(fp);
+	return rc;
+}
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static bool
+is_filter_name(const char *n)
+{
+	size_t len = strlen(n);
+
+	return n[0] != '.' && len > 5 && strcmp(n + len - 5, ".conf") == 0;
+}
+
+/* Every *.conf of dir, in byte order of name. */
+static int
+load_dir(struct policy *p, const char *dir, const struct policy_opts *o,
+    struct rg_errlist *errs)
+{
+	char **names = NULL;
+	size_t n = 0;
+	struct rg_err e;
+	struct dirent *de;
+	DIR *d;
+	int rc = 0;
+
+	if ((o == NULL || !o->skip_file_safety) &&
+	    filesafe_check_dir(dir, &e) < 0) {
+		rg_errlist_add_err(errs, &e);
+		return -1;
+	}
+	if ((d = opendir(dir)) == NULL) {
+		rg_errlist_add(errs, 0, dir, 0, "unable to read directory: %s",
+		    strerror(errno));
+		return -1;
+	}
+	while ((de = readdir(d)) != NULL)
+		if (is_filter_name(de->d_name) &&
+		    strv_push(&names, &n, de->d_name) < 0) {
+			rg_errlist_add(errs, 0, dir, 0, "out of memory");
+			rc = -1;
+			break;
+		}
+	closedir(d);
+	if (n > 0)
+		qsort(names, n, sizeof(*names), cmp_str);
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		char path[PATH_MAX];
+
+		if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir,
+		    names[i]) >= sizeof(path)) {
+			rg_errlist_add(errs, 0, dir, 0, "path too long");
+			continue;
+		}
+		load_file(p, path, o, errs);
+	}
+	strv_free(names, n);
+	return rc;
+}
+
+static struct policy *
+finish(struct policy *p, struct rg_errlist *errs, size_t before)
+{
+	if (rg_errlist_nerrors(errs) == before)
+		policy_finish(p, errs);
+	if (rg_errlist_nerrors(errs) != before) {
+		policy_free(p);
+		return NULL;
+	}
+	return p;
+}
+
+struct policy *
+policy_load_confdir(const char *confdir, const struct policy_opts *o,
+    struct rg_errlist *errs)
+{
+	size_t before = rg_errlist_nerrors(errs);
+	char path[PATH_MAX];
+	struct policy *p;
+	struct stat st;
+	struct rg_err e;
+
+	if ((p = policy_new()) == NULL || (p->confdir = strdup(confdir)) ==
+	    NULL) {
+		policy_free(p);
+		rg_errlist_add(errs, 0, NULL, 0, "out of memory");
+		return NULL;
+	}
+	if (filesafe_check_dir(confdir, &e) < 0) {
+		rg_errlist_add_err(errs, &e);
+		return finish(p, errs, before);
+	}
+	snprintf(path, sizeof(path), "%s/rootgate.conf", confdir);
+	if (lstat(path, &st) == 0 || errno != ENOENT)
+		load_conf(p, path, o, errs);
+	snprintf(path, sizeof(path), "%s/filters.d", confdir);
+	if (lstat(path, &st) < 0)
+		rg_errlist_add(errs, 0, path, 0, "unable to open directory: %s",
+		    strerror(errno));
+	else
+		load_dir(p, path, o, errs);
+	return finish(p, errs, before);
+}
+
+struct policy *
+policy_load_paths(const char *const *paths, size_t npaths,
+    const struct policy_opts *o, struct rg_errlist *errs)
+{
+	size_t before = rg_errlist_nerrors(errs);
+	struct policy *p;
+
+	if ((p = policy_new()) == NULL) {
+		rg_errlist_add(errs, 0, NULL, 0, "out of memory");
+		return NULL;
+	}
+	for (size_t i = 0; i < npaths; i++) {
+		struct stat st;
+
+		if (lstat(paths[i], &st) < 0)
+			rg_errlist_add(errs, 0, paths[i], 0, "unable to open: %s",
+			    strerror(errno));
+		else if (S_ISDIR(st.st_mode))
+			load_dir(p, paths[i], o, errs);
+		else
+			load_file(p, paths[i], o, errs);
+	}
+	return finish(p, errs, before);
+}

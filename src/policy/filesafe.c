@@ -1,0 +1,192 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * filesafe.c - only root may have written what rootgate trusts.
+ *
+ * Invariants:
+ * 1. Filter files are opened with O_NOFOLLOW and checked on the open
+ *    descriptor (fstat), so the file checked is the file parsed.
+ * 2. A file, its directory and every ancestor directory are owned by root
+ *    and not writable by group or others; a world-writable ancestor is
+ *    acceptable only when it is sticky and root-owned (/tmp), because then
+ *    nobody else can rename or replace root's entries in it.
+ * 3. Executables are checked after resolving symlinks, on the real file.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "diag.h"
+#include "filesafe.h"
+
+static const char *
+bad_owner_mode(const struct stat *st, bool dir)
+{
+	if (st->st_uid != 0)
+		return "not owned by root";
+	if ((st->st_mode & (S_IWGRP | S_IWOTH)) == 0)
+		return NULL;
+	if (dir && (st->st_mode & S_ISVTX) != 0)
+		return NULL;
+	return (st->st_mode & S_IWOTH) ? "writable by others" :
+	    "writable by its group";
+}
+
+/* Check every directory from `path` (a directory) up to "/". */
+static int
+check_ancestors(const char *path, struct rg_err *err)
+{
+	char buf[PATH_MAX];
+	struct stat st;
+
+	if (realpath(path, buf) == NULL)
+		return rg_err_set(err, path, 0, errno, "unable to resolve "
+		    "directory");
+	for (;;) {
+		const char *why;
+		char *slash;
+
+		if (stat(buf, &st) < 0)
+			return rg_err_set(err, buf, 0, errno, "unable to "
+			    "examine directory");
+		if (!S_ISDIR(st.st_mode))
+			return rg_err_set(err, buf, 0, 0, "not a directory");
+		if ((why = bad_owner_mode(&st, true)) != NULL)
+			return rg_err_set(err, buf, 0, 0, "unsafe directory: %s",
+			    why);
+		if (strcmp(buf, "/") == 0)
+			return 0;
+		slash = strrchr(buf, '/');
+		if (slash == buf)
+			slash[1] = '\0';
+		else
+			*slash = '\0';
+	}
+}
+
+int
+filesafe_check_dir(const char *path, struct rg_err *err)
+{
+	struct stat st;
+
+	if (lstat(path, &st) < 0)
+		return rg_err_set(err, path, 0, errno, "unable to open "
+		    "directory");
+	if (S_ISLNK(st.st_mode))
+		return rg_err_set(err, path, 0, 0, "unsafe directory: is a "
+		    "symbolic link");
+	return check_ancestors(path, err);
+}
+
+static void
+dirname_of(const char *path, char *dir, size_t len)
+{
+	const char *slash = strrchr(path, '/');
+
+	if (slash == NULL)
+		strlcpy(dir, ".", len);
+	else if (slash == path)
+		strlcpy(dir, "/", len);
+	else {
+		size_t n = (size_t)(slash - path);
+
+		if (n >= len)
+			n = len - 1;
+		memcpy(dir, path, n);
+		dir[n] = '\0';
+	}
+}
+
+FILE *
+filesafe_open(const char *path, struct rg_err *err)
+{
+	char dir[PATH_MAX];
+	struct stat st;
+	const char *why;
+	FILE *fp;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY |
+	    O_NONBLOCK);
+	if (fd < 0) {
+		int e = errno;
+
+		if (e == ELOOP)
+			rg_err_set(err, path, 0, 0, "unsafe file: is a "
+			    "symbolic link");
+		else
+			rg_err_set(err, path, 0, e, "unable to open");
+		return NULL;
+	}
+	if (fstat(fd, &st) < 0) {
+		rg_err_set(err, path, 0, errno, "unable to examine");
+		goto fail;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		rg_err_set(err, path, 0, 0, "unsafe file: not a regular file");
+		goto fail;
+	}
+	if ((why = bad_owner_mode(&st, false)) != NULL) {
+		rg_err_set(err, path, 0, 0, "unsafe file: %s", why);
+		goto fail;
+	}
+	dirname_of(path, dir, sizeof(dir));
+	if (check_ancestors(dir, err) < 0)
+		goto fail;
+	if ((fp = fdopen(fd, "r")) == NULL) {
+		rg_err_set(err, path, 0, errno, "unable to read");
+		goto fail;
+	}
+	return fp;
+fail:
+	close(fd);
+	return NULL;
+}
+
+int
+filesafe_check_exec(const char *path, char *real, struct rg_err *err)
+{
+	char dir[PATH_MAX];
+	struct stat st;
+	const char *why;
+
+	if (path[0] != '/')
+		return rg_err_set(err, NULL, 0, 0, "relative executable path "
+		    "'%s'", path);
+	if (realpath(path, real) == NULL) {
+		int e = errno;
+
+		if (e == ENOENT || e == ENOTDIR)
+			return rg_err_set(err, NULL, 0, ENOENT, "missing "
+			    "executable %s", path);
+		return rg_err_set(err, NULL, 0, e, "unable to resolve "
+		    "executable %s", path);
+	}
+	if (stat(real, &st) < 0)
+		return rg_err_set(err, NULL, 0, errno, "unable to examine "
+		    "executable %s", real);
+	if (!S_ISREG(st.st_mode))
+		return rg_err_set(err, NULL, 0, 0, "executable %s is not a "
+		    "regular file", real);
+	if ((st.st_mode & (S_IXUSR | S_IXGRP | S_IXOTH)) == 0)
+		return rg_err_set(err, NULL, 0, 0, "executable %s is not "
+		    "executable", real);
+	if ((why = bad_owner_mode(&st, false)) != NULL)
+		return rg_err_set(err, NULL, 0, 0, "unsafe executable %s: %s "
+		    "(a non-root user could replace what runs as root)", real,
+		    why);
+	dirname_of(real, dir, sizeof(dir));
+	if (check_ancestors(dir, err) < 0) {
+		char m[RG_ERR_MSGLEN];
+
+		snprintf(m, sizeof(m), "unsafe executable %.150s: %.150s%s%.150s",
+		    real, err->file, err->file[0] ? ": " : "", err->msg);
+		return rg_err_set(err, NULL, 0, 0, "%s", m);
+	}
+	return 0;
+}

@@ -1,0 +1,519 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * match.c - the decision (match.h).
+ *
+ * Invariants:
+ * 1. Pure: the result depends only on the policy, the caller, the argv,
+ *    the caller's environment and the file system under path arguments.
+ * 2. Deny by default: allowed only when a rule's pattern consumes every
+ *    argument and the caller may use the rule. First such rule wins, in
+ *    policy order.
+ * 3. Bounded: backtracking is limited to MATCH_STEP_LIMIT steps per rule
+ *    (a denial past that), recursion to the pattern's own depth.
+ * 4. The environment is built from nothing: the fixed PATH, sane locale
+ *    variables, the rule's keep list, the rule's set list.
+ */
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "constraint.h"
+#include "match.h"
+#include "policy.h"
+#include "strv.h"
+
+#define MATCH_STEP_LIMIT 100000
+#define ESC_MAX 64
+
+enum kkind { K_SEQ, K_REP, K_UNORD };
+
+/* what remains to be matched after the current element */
+struct cont {
+	enum kkind kind;
+	const struct pel *el;	/* SEQ: the sequence; REP, UNORD: the elem */
+	size_t idx;		/* SEQ: next kid; REP: where it started */
+	unsigned long used;	/* UNORD: members used */
+	const struct cont *up;
+};
+
+struct mstate {
+	char *const *argv;
+	size_t argc;
+	unsigned long steps;
+	bool limit;
+	size_t fail_i;		/* deepest failure */
+	int fail_prio;		/* at equal depth, the more telling one */
+	bool have_fail;
+	char fail[320];
+};
+
+/* failure kinds, least telling first */
+enum { FP_SHAPE = 1, FP_VALUE = 2 };
+
+static void __attribute__((format(printf, 4, 5)))
+note_fail(struct mstate *st, size_t i, int prio, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (st->have_fail && (i < st->fail_i || (i == st->fail_i &&
+	    prio <= st->fail_prio)))
+		return;
+	st->have_fail = true;
+	st->fail_i = i;
+	st->fail_prio = prio;
+	va_start(ap, fmt);
+	vsnprintf(st->fail, sizeof(st->fail), fmt, ap);
+	va_end(ap);
+}
+
+static void
+describe_expect(const struct pel *e, char *buf, size_t len)
+{
+	switch (e->kind) {
+	case PE_LITERAL:
+		snprintf(buf, len, "'%s'", e->lit);
+		break;
+	case PE_PARAM:
+		snprintf(buf, len, "<%s>", e->ck->name);
+		break;
+	case PE_TEMPLATE:
+		snprintf(buf, len, "'%s<%s>%s'", e->lit, e->ck->name,
+		    e->suffix);
+		break;
+	case PE_SEQ:
+		if (e->nkids > 0)
+			describe_expect(&e->kids[0], buf, len);
+		else
+			snprintf(buf, len, "nothing");
+		break;
+	case PE_UNORDERED:
+	default:
+		snprintf(buf, len, "one of the options in { }");
+		break;
+	}
+}
+
+static bool run_k(struct mstate *, size_t, const struct cont *);
+static bool match_el(struct mstate *, const struct pel *, size_t,
+    const struct cont *);
+
+static bool
+check_param(struct mstate *st, const struct pel *e, size_t i)
+{
+	const char *arg = st->argv[i];
+	char why[300], q[4 * ESC_MAX + 8];
+
+	if (e->kind == PE_PARAM) {
+		if (arg[0] == '-' && e->ck->kind != CK_ANY) {
+			constraint_escape(arg, ESC_MAX, q, sizeof(q));
+			note_fail(st, i, FP_VALUE, "argument %zu '%s': <%s> may not start "
+			    "with '-'", i + 1, q, e->ck->name);
+			return false;
+		}
+		if (!constraint_check(e->ck, arg, why, sizeof(why))) {
+			note_fail(st, i, FP_VALUE, "argument %zu: <%s>: %s", i + 1,
+			    e->ck->name, why);
+			return false;
+		}
+		return true;
+	}
+	/* TEMPLATE: prefix <value> suffix, split where the suffix begins */
+	{
+		size_t len = strlen(arg), pl = strlen(e->lit),
+		    sl = strlen(e->suffix);
+		char *val;
+		bool ok;
+
+		if (len < pl + sl || strncmp(arg, e->lit, pl) != 0 ||
+		    strcmp(arg + len - sl, e->suffix) != 0) {
+			constraint_escape(arg, ESC_MAX, q, sizeof(q));
+			note_fail(st, i, FP_SHAPE, "argument %zu '%s': expected "
+			    "'%s<%s>%s'", i + 1, q, e->lit, e->ck->name,
+			    e->suffix);
+			return false;
+		}
+		if ((val = strndup(arg + pl, len - pl - sl)) == NULL) {
+			note_fail(st, i, FP_VALUE, "out of memory");
+			return false;
+		}
+		if (sl > 0 && strchr(val, e->suffix[0]) != NULL) {
+			/* "x,data_file=/etc/shadow,backing_fmt=raw": the value
+			 * must not contain the separator that follows it */
+			constraint_escape(val, ESC_MAX, q, sizeof(q));
+			note_fail(st, i, FP_VALUE, "argument %zu: <%s> '%s' contains '%c'",
+			    i + 1, e->ck->name, q, e->suffix[0]);
+			free(val);
+			return false;
+		}
+		ok = constraint_check(e->ck, val, why, sizeof(why));
+		if (!ok)
+			note_fail(st, i, FP_VALUE, "argument %zu: <%s>: %s", i + 1,
+			    e->ck->name, why);
+		free(val);
+		return ok;
+	}
+}
+
+/* one occurrence of e at i, then k */
+static bool
+match_once(struct mstate *st, const struct pel *e, size_t i,
+    const struct cont *k)
+{
+	char exp[200], q[4 * ESC_MAX + 8];
+
+	switch (e->kind) {
+	case PE_LITERAL:
+	case PE_PARAM:
+	case PE_TEMPLATE:
+		if (i >= st->argc) {
+			describe_expect(e, exp, sizeof(exp));
+			note_fail(st, i, FP_SHAPE, "missing argument %zu: expected %s",
+			    i + 1, exp);
+			return false;
+		}
+		if (e->kind == PE_LITERAL) {
+			if (strcmp(st->argv[i], e->lit) != 0) {
+				constraint_escape(st->argv[i], ESC_MAX, q,
+				    sizeof(q));
+				note_fail(st, i, FP_SHAPE, "argument %zu '%s': expected "
+				    "'%s'", i + 1, q, e->lit);
+				return false;
+			}
+		} else if (!check_param(st, e, i))
+			return false;
+		return run_k(st, i + 1, k);
+	case PE_SEQ: {
+		struct cont c = { K_SEQ, e, 0, 0, k };
+
+		return run_k(st, i, &c);
+	}
+	case PE_UNORDERED: {
+		struct cont c = { K_UNORD, e, 0, 0, k };
+
+		return run_k(st, i, &c);
+	}
+	default:
+		return false;
+	}
+}
+
+static bool
+match_el(struct mstate *st, const struct pel *e, size_t i,
+    const struct cont *k)
+{
+	if (++st->steps > MATCH_STEP_LIMIT) {
+		st->limit = true;
+		return false;
+	}
+	if (e->repeat) {
+		struct cont c = { K_REP, e, i, 0, k };
+
+		if (match_once(st, e, i, &c))
+			return true;
+	} else if (match_once(st, e, i, k))
+		return true;
+	if (st->limit)
+		return false;
+	return e->optional && run_k(st, i, k);
+}
+
+static bool
+unord_done(const struct pel *g, unsigned long used)
+{
+	for (size_t m = 0; m < g->nkids; m++)
+		if (!g->kids[m].optional && !(used & (1UL << m)))
+			return false;
+	return true;
+}
+
+static bool
+run_k(struct mstate *st, size_t i, const struct cont *k)
+{
+	if (st->limit)
+		return false;
+	if (k == NULL) {
+		if (i == st->argc)
+			return true;
+		{
+			char q[4 * ESC_MAX + 8];
+
+			constraint_escape(st->argv[i], ESC_MAX, q, sizeof(q));
+			note_fail(st, i, FP_SHAPE, "argument %zu '%s': not expected "
+			    "(extra argument)", i + 1, q);
+		}
+		return false;
+	}
+	switch (k->kind) {
+	case K_SEQ:
+		if (k->idx == k->el->nkids)
+			return run_k(st, i, k->up);
+		{
+			struct cont c = { K_SEQ, k->el, k->idx + 1, 0, k->up };
+
+			return match_el(st, &k->el->kids[k->idx], i, &c);
+		}
+	case K_REP:
+		/* another occurrence (only after progress), or go on */
+		if (i > k->idx) {
+			struct cont c = { K_REP, k->el, i, 0, k->up };
+
+			if (match_once(st, k->el, i, &c))
+				return true;
+		}
+		return run_k(st, i, k->up);
+	case K_UNORD:
+		for (size_t m = 0; m < k->el->nkids; m++) {
+			const struct pel *mem = &k->el->kids[m];
+			struct cont c = { K_UNORD, k->el, 0,
+			    k->used | (1UL << m), k->up };
+
+			if ((k->used & (1UL << m)) && !mem->repeat)
+				continue;
+			if (++st->steps > MATCH_STEP_LIMIT) {
+				st->limit = true;
+				return false;
+			}
+			if (match_once(st, mem, i, &c))
+				return true;
+			if (st->limit)
+				return false;
+		}
+		if (unord_done(k->el, k->used))
+			return run_k(st, i, k->up);
+		{
+			char exp[200];
+
+			for (size_t m = 0; m < k->el->nkids; m++)
+				if (!k->el->kids[m].optional &&
+				    !(k->used & (1UL << m))) {
+					describe_expect(&k->el->kids[m], exp,
+					    sizeof(exp));
+					note_fail(st, i, FP_SHAPE, "argument %zu: %s is "
+					    "required", i + 1, exp);
+					break;
+				}
+		}
+		return false;
+	default:
+		return false;
+	}
+}
+
+bool
+match_caller_allowed(const struct rule *r, const struct caller *c)
+{
+	if (c->uid == 0)
+		return true;	/* root: direct mode, sudo already decided */
+	if (c->user != NULL && strv_find(r->caller_users, r->ncaller_users,
+	    c->user) >= 0)
+		return true;
+	for (size_t i = 0; i < c->ngroups; i++)
+		if (strv_find(r->caller_groups, r->ncaller_groups,
+		    c->groups[i]) >= 0)
+			return true;
+	return false;
+}
+
+/* A locale value that names a locale, never a file (CVE-2014-0475). */
+static bool
+locale_value_ok(const char *v)
+{
+	if (*v == '\0' || strlen(v) > 64)
+		return false;
+	for (; *v; v++)
+		if (!(*v >= 'a' && *v <= 'z') && !(*v >= 'A' && *v <= 'Z') &&
+		    !(*v >= '0' && *v <= '9') && strchr("_.@-", *v) == NULL)
+			return false;
+	return true;
+}
+
+static bool
+is_locale_var(const char *name, size_t n)
+{
+	return (n == 4 && strncmp(name, "LANG", 4) == 0) ||
+	    (n == 8 && strncmp(name, "LANGUAGE", 8) == 0) ||
+	    (n > 3 && strncmp(name, "LC_", 3) == 0);
+}
+
+static const char *
+env_lookup(char *const *envp, const char *name, size_t n)
+{
+	if (envp == NULL)
+		return NULL;
+	for (; *envp; envp++)
+		if (strncmp(*envp, name, n) == 0 && (*envp)[n] == '=')
+			return *envp + n + 1;
+	return NULL;
+}
+
+static int
+build_env(const struct rule *r, char *const *envp, struct decision *d)
+{
+	if (strv_push(&d->envp, &d->envc, "PATH=" MATCH_SAFE_PATH) < 0)
+		return -1;
+	for (char *const *e = envp; e != NULL && *e != NULL; e++) {
+		const char *eq = strchr(*e, '=');
+		size_t n;
+
+		if (eq == NULL)
+			continue;
+		n = (size_t)(eq - *e);
+		if (is_locale_var(*e, n) && locale_value_ok(eq + 1) &&
+		    env_lookup(d->envp, *e, n) == NULL &&
+		    strv_push(&d->envp, &d->envc, *e) < 0)
+			return -1;
+	}
+	for (size_t i = 0; i < r->env.nkeep; i++) {
+		const char *name = r->env.keep[i];
+		size_t n = strlen(name);
+		const char *v = env_lookup(envp, name, n);
+
+		if (v == NULL || env_lookup(d->envp, name, n) != NULL)
+			continue;
+		if (strv_push(&d->envp, &d->envc, env_lookup(envp, name, n) -
+		    n - 1) < 0)
+			return -1;
+	}
+	for (size_t i = 0; i < r->env.nset; i++) {
+		size_t n = (size_t)(strchr(r->env.set[i], '=') -
+		    r->env.set[i]);
+
+		for (size_t j = 0; j < d->envc; j++)
+			if (strncmp(d->envp[j], r->env.set[i], n + 1) == 0) {
+				free(d->envp[j]);
+				d->envp[j] = d->envp[--d->envc];
+				d->envp[d->envc] = NULL;
+				break;
+			}
+		if (strv_push(&d->envp, &d->envc, r->env.set[i]) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int
+allow(const struct rule *r, char *const *argv, size_t argc,
+    char *const *envp, struct decision *d)
+{
+	d->allowed = true;
+	d->code = DENY_NONE;
+	d->rule = r;
+	d->sbx = &r->sbx;
+	if (strv_push(&d->argv, &d->argc, r->exec) < 0)
+		return -1;
+	for (size_t i = 1; i < argc; i++)
+		if (strv_push(&d->argv, &d->argc, argv[i]) < 0)
+			return -1;
+	return build_env(r, envp, d);
+}
+
+static void
+add_miss(struct decision *d, const struct rule *r, size_t argi,
+    const char *reason)
+{
+	struct nearmiss *m;
+
+	if (d->nmiss == MATCH_MAX_NEARMISS)
+		return;
+	m = &d->miss[d->nmiss++];
+	m->rule = r;
+	m->argi = argi;
+	strlcpy(m->reason, reason, sizeof(m->reason));
+}
+
+int
+match_argv(const struct policy *p, const struct caller *c,
+    char *const *argv, size_t argc, char *const *envp, struct decision *d)
+{
+	const size_t *idx;
+	size_t n;
+	bool pattern_fit = false, inactive_fit = false;
+	char q[4 * ESC_MAX + 8];
+
+	memset(d, 0, sizeof(*d));
+	if (argc == 0 || argv[0] == NULL) {
+		d->code = DENY_NO_COMMAND;
+		snprintf(d->reason, sizeof(d->reason), "no command given");
+		return 0;
+	}
+	constraint_escape(argv[0], ESC_MAX, q, sizeof(q));
+	idx = policy_lookup(p, argv[0], &n);
+	for (size_t j = 0; j < n; j++) {
+		const struct rule *r = &p->rules[idx[j]];
+		struct mstate st = { argv + 1, argc - 1, 0, false, 0, 0,
+		    false, "" };
+		struct cont top = { K_SEQ, &r->pattern, 0, 0, NULL };
+
+		if (!run_k(&st, 0, &top)) {
+			if (st.limit)
+				add_miss(d, r, 0, "pattern match limit reached");
+			else {
+				/* argv index: +1 for the command itself */
+				add_miss(d, r, st.fail_i + 1, st.fail);
+			}
+			continue;
+		}
+		pattern_fit = true;
+		if (!match_caller_allowed(r, c)) {
+			add_miss(d, r, 0, "the caller is not among the rule's "
+			    "callers");
+			continue;
+		}
+		if (r->inactive) {
+			inactive_fit = true;
+			add_miss(d, r, 0, "the executable is not installed");
+			continue;
+		}
+		return allow(r, argv, argc, envp, d) < 0 ? -1 : 0;
+	}
+	if (n == 0) {
+		d->code = DENY_NO_RULE;
+		snprintf(d->reason, sizeof(d->reason), "no rule for command "
+		    "'%s'", q);
+	} else if (inactive_fit) {
+		d->code = DENY_INACTIVE;
+		snprintf(d->reason, sizeof(d->reason), "executable for '%s' "
+		    "is not installed", q);
+	} else if (pattern_fit) {
+		d->code = DENY_CALLER;
+		snprintf(d->reason, sizeof(d->reason), "'%s' is not permitted "
+		    "for this caller", q);
+	} else {
+		/* the rule that got furthest tells the caller why */
+		size_t best = 0;
+
+		d->code = DENY_ARGS;
+		for (size_t j = 1; j < d->nmiss; j++)
+			if (d->miss[j].argi > d->miss[best].argi)
+				best = j;
+		snprintf(d->reason, sizeof(d->reason), "%s", d->nmiss > 0 ?
+		    d->miss[best].reason : "arguments not permitted");
+	}
+	return 0;
+}
+
+void
+decision_clear(struct decision *d)
+{
+	strv_free(d->argv, d->argc);
+	strv_free(d->envp, d->envc);
+	memset(d, 0, sizeof(*d));
+}
+
+int
+decision_exit_status(const struct decision *d)
+{
+	switch (d->code) {
+	case DENY_NONE:
+		return 0;
+	case DENY_NO_COMMAND:
+		return 98;
+	case DENY_INACTIVE:
+		return 96;
+	case DENY_NO_RULE:
+	case DENY_ARGS:
+	case DENY_CALLER:
+	default:
+		return 99;
+	}
+}

@@ -1,0 +1,167 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * run.c - run_command(): execfd_open -> sandbox_prepare -> spawn_start
+ * -> supervise, and the clean-up of all of it on every path.
+ *
+ * Invariants:
+ * 1. Nothing is executed unless every preparation succeeded.
+ * 2. The forwarded signals are blocked from before the clone until the
+ *    tree is reaped, and read from a signalfd (rootgate never dies of
+ *    them mid-run); signals still pending at the end are discarded, so
+ *    restoring the mask cannot kill the caller afterwards.
+ * 3. Without a pid namespace we are the child subreaper for the run, so
+ *    that orphans come back to us to be killed and reaped; the previous
+ *    setting is restored. This reaps every child of the calling process:
+ *    a caller with other children of its own (a broker) must use a pid
+ *    namespace or run_command from a dedicated process.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <sched.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "diag.h"
+#include "execfd.h"
+#include "exitcode.h"
+#include "policy.h"
+#include "run.h"
+#include "sandbox.h"
+#include "spawn.h"
+#include "supervise.h"
+
+static uint64_t
+now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+static int
+check_request(const struct run_request *req, struct rg_err *err)
+{
+	if (req->argv == NULL || req->argv[0] == NULL || req->envp == NULL ||
+	    req->sbx == NULL || req->exec_path == NULL)
+		return rg_err_set(err, "", 0, EINVAL, "incomplete run request");
+	for (int i = 0; i < 3; i++)
+		if (req->fds[i] < 0)
+			return rg_err_set(err, "", 0, EBADF,
+			    "invalid descriptor for fd %d", i);
+	if (req->uid == (uid_t)-1 || req->gid == (gid_t)-1)
+		return rg_err_set(err, "", 0, EINVAL, "invalid run-as id");
+	return 0;
+}
+
+static void
+nproc_warning(const struct run_request *req, struct run_outcome *out)
+{
+	size_t used = strlen(out->warning);
+
+	if (!req->sbx->enabled || !req->sbx->rl[SBX_RL_NPROC].set ||
+	    req->uid != 0)
+		return;
+	snprintf(out->warning + used, sizeof(out->warning) - used,
+	    "%sRLIMIT_NPROC is not enforced for uid 0", used ? "; " : "");
+}
+
+static void
+drain(int sigfd)
+{
+	struct signalfd_siginfo si;
+
+	while (read(sigfd, &si, sizeof(si)) == sizeof(si))
+		;
+}
+
+/* Spawn and supervise, with signals blocked (invariant 2). */
+static int
+run_child(const struct run_request *req, const struct sbx_prepared *prep,
+    int execfd, struct run_outcome *out, struct rg_err *err)
+{
+	struct sbx_enter e = { req->sbx, prep, req->uid, req->gid, req->fds,
+	    NULL, 0 };
+	struct supervise_opts o;
+	struct spawn_child c;
+	sigset_t set, old;
+	int sigfd, was = 0, rc = -1;
+	bool pidns = (prep->clone_flags & CLONE_NEWPID) != 0;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGQUIT);
+	if (sigprocmask(SIG_BLOCK, &set, &old) < 0)
+		return rg_err_set(err, "", 0, errno, "unable to block signals");
+	sigfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+	if (sigfd < 0) {
+		rg_err_set(err, "", 0, errno, "unable to create signalfd");
+		goto out_mask;
+	}
+	if (!pidns && (prctl(PR_GET_CHILD_SUBREAPER, &was, 0, 0, 0) < 0 ||
+	    prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0)) {
+		rg_err_set(err, "", 0, errno, "unable to become subreaper");
+		goto out_sigfd;
+	}
+	if (spawn_start(&e, execfd, req->argv, req->envp, &c, err) < 0)
+		goto out_reaper;
+	o = (struct supervise_opts){ sigfd, pidns,
+	    req->sbx->timeout_ms, req->sbx->grace_ms };
+	rc = supervise(&c, &o, out);
+	if (rc < 0)
+		rg_err_set(err, "", 0, errno, "unable to supervise child");
+	close(c.pidfd);
+	close(c.statusfd);
+out_reaper:
+	if (!pidns)
+		(void)prctl(PR_SET_CHILD_SUBREAPER, was, 0, 0, 0);
+out_sigfd:
+	drain(sigfd);
+	close(sigfd);
+out_mask:
+	(void)sigprocmask(SIG_SETMASK, &old, NULL);
+	return rc;
+}
+
+int
+run_command(const struct run_request *req, struct run_outcome *out,
+    struct rg_err *err)
+{
+	struct sbx_prepared prep;
+	uint64_t t0 = now_us();
+	int execfd, missing, rc;
+
+	memset(out, 0, sizeof(*out));
+	out->status = RG_EXIT_INTERNAL;
+	if (check_request(req, err) < 0)
+		return -1;
+	execfd = execfd_open(req->exec_path, &missing, err);
+	if (execfd < 0) {
+		/* run.h: 96 when the executable vanished or changed. */
+		if (missing)
+			out->status = RG_EXIT_EXEC_MISSING;
+		return -1;
+	}
+	if (sandbox_prepare(req->sbx, &prep, out->warning,
+	    sizeof(out->warning), err) < 0) {
+		close(execfd);
+		return -1;
+	}
+	nproc_warning(req, out);
+	rc = run_child(req, &prep, execfd, out, err);
+	sandbox_release(&prep);
+	close(execfd);
+	out->elapsed_us = now_us() - t0;
+	if (rc == 0 && !out->started) {
+		rg_err_set(err, "", 0, out->child_errno, "unable to %s",
+		    out->stage);
+		return -1;
+	}
+	return rc;
+}

@@ -1,0 +1,168 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * enter.c - sandbox_prepare() in the parent, sandbox_enter() in the
+ * child: the one place that sequences the privileged steps.
+ *
+ * Invariants:
+ * 1. Every step either succeeds or the command does not run: the child
+ *    reports {stage, errno} and exits 125 (fail closed, no warnings).
+ * 2. The order is fixed and each step says why it is where it is.
+ * 3. The child allocates nothing and reads no configuration: all it
+ *    applies was validated and built by sandbox_prepare().
+ * 4. With sbx->enabled false (rootwrap compatibility), the child still
+ *    gets a new session, exactly fds 0-2 and the run-as ids; nothing
+ *    else (no namespaces, limits, capability drop, NNP or seccomp).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "diag.h"
+#include "policy.h"
+#include "sandbox.h"
+#include "sbx_steps.h"
+
+static const char *const stage_names[SBX_ST_COUNT] = {
+	[SBX_ST_NONE] = "none",
+	[SBX_ST_SIGNALS] = "reset signals",
+	[SBX_ST_SETSID] = "create session",
+	[SBX_ST_MOUNT] = "set up mounts",
+	[SBX_ST_RLIMIT] = "set resource limits",
+	[SBX_ST_CWD] = "change directory",
+	[SBX_ST_FDS] = "set up descriptors",
+	[SBX_ST_BOUNDING] = "drop bounding set",
+	[SBX_ST_IDS] = "change ids",
+	[SBX_ST_CAPS] = "set capabilities",
+	[SBX_ST_PDEATHSIG] = "set parent-death signal",
+	[SBX_ST_NNP] = "set no_new_privs",
+	[SBX_ST_SECCOMP] = "load seccomp filter",
+	[SBX_ST_EXEC] = "execute",
+};
+
+const char *
+sandbox_stage_name(int stage)
+{
+	if (stage < 0 || stage >= SBX_ST_COUNT || stage_names[stage] == NULL)
+		return "unknown";
+	return stage_names[stage];
+}
+
+int
+sandbox_prepare(const struct sbx_profile *sbx, struct sbx_prepared *p,
+    char *warn, size_t warnlen, struct rg_err *err)
+{
+	memset(p, 0, sizeof(*p));
+	p->cgroup_fd = -1;
+	if (sbx == NULL)
+		return rg_err_set(err, "", 0, 0, "no sandbox profile");
+	if (!sbx->enabled)
+		return 0;
+	if (sbx->cwd != NULL && sbx->cwd[0] != '/')
+		return rg_err_set(err, sbx->cwd, 0, 0, "cwd is not absolute");
+	if (sbx_mount_check(sbx, err) < 0)
+		return -1;
+	if (sbx_caps_warm(sbx->caps) < 0)
+		return rg_err_set(err, "", 0, errno,
+		    "unknown capability in profile");
+	p->clone_flags = sbx_ns_clone_flags(sbx);
+	if (sbx_seccomp_build(sbx, &p->bpf, &p->nbpf, err) < 0)
+		return -1;
+	if (sbx_cgroup_create(sbx, p, warn, warnlen, err) < 0) {
+		sandbox_release(p);
+		return -1;
+	}
+	return 0;
+}
+
+void
+sandbox_release(struct sbx_prepared *p)
+{
+	free(p->bpf);
+	p->bpf = NULL;
+	p->nbpf = 0;
+	sbx_cgroup_remove(p);
+}
+
+/* Dispositions set to SIG_IGN and the blocked mask survive execve: the
+ * command starts with neither (rootwrap resets SIGPIPE the same way). */
+static int
+reset_signals(void)
+{
+	sigset_t none;
+
+	for (int sig = 1; sig < NSIG; sig++)
+		if (sig != SIGKILL && sig != SIGSTOP)
+			/* EINVAL for glibc's internal signals 32, 33: fine,
+			 * they cannot be set by anyone, so not ignored. */
+			(void)signal(sig, SIG_DFL);
+	sigemptyset(&none);
+	return sigprocmask(SIG_SETMASK, &none, NULL);
+}
+
+static int
+set_cwd(const struct sbx_profile *s)
+{
+	if (!s->enabled)	/* invariant 4: rootwrap keeps the caller's */
+		return s->cwd != NULL ? chdir(s->cwd) : 0;
+	umask(s->umask);
+	return chdir(s->cwd != NULL ? s->cwd : "/");
+}
+
+#define STEP(st, call) do {						\
+	if ((call) < 0) {						\
+		*stage = (st);						\
+		*errnum = errno;					\
+		return -1;						\
+	}								\
+} while (0)
+
+int
+sandbox_enter(const struct sbx_enter *e, enum sbx_stage *stage, int *errnum)
+{
+	const struct sbx_profile *s = e->sbx;
+	bool on = s->enabled;
+
+	/* First: the parent blocked the signals it forwards. */
+	STEP(SBX_ST_SIGNALS, reset_signals());
+	/* No controlling tty to inject into (TIOCSTI), and one process
+	 * group the supervisor can signal as a whole. */
+	STEP(SBX_ST_SETSID, setsid());
+	/* Mounts need CAP_SYS_ADMIN, and cwd must resolve in the result. */
+	if (on)
+		STEP(SBX_ST_MOUNT, sbx_mount_apply(s));
+	/* While still root: raising a hard limit needs CAP_SYS_RESOURCE. */
+	if (on)
+		STEP(SBX_ST_RLIMIT, sbx_rlimit_apply(s));
+	/* In the final tree, before the command can create a file. */
+	STEP(SBX_ST_CWD, set_cwd(s));
+	/* Before the id change, so no fd of ours reaches a user process. */
+	STEP(SBX_ST_FDS, sbx_fds_apply(e->fds, e->keep, e->nkeep));
+	/* Needs CAP_SETPCAP, which the uid change may take away. */
+	if (on)
+		STEP(SBX_ST_BOUNDING, sbx_caps_bound(s->caps));
+	/* KEEPCAPS must be set before setresuid or permitted is cleared. */
+	if (on)
+		STEP(SBX_ST_IDS, sbx_caps_keep(s->caps));
+	/* Groups, then gid, then uid (ids.c), verified. */
+	STEP(SBX_ST_IDS, sbx_ids_apply(e->uid, e->gid));
+	/* After the uid change: now raise exactly the rule's caps. */
+	if (on)
+		STEP(SBX_ST_CAPS, sbx_caps_apply(s->caps));
+	/* A credential change clears the parent-death signal: set it now,
+	 * so the tree dies with rootgate even if rootgate is SIGKILLed. */
+	STEP(SBX_ST_PDEATHSIG, prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0));
+	/* Before seccomp: the kernel refuses a filter without NNP once
+	 * CAP_SYS_ADMIN is gone; and no exec can grant privileges again. */
+	if (on)
+		STEP(SBX_ST_NNP, prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0));
+	/* Last: the filter refuses calls the steps above needed (mount). */
+	if (on)
+		STEP(SBX_ST_SECCOMP,
+		    sbx_seccomp_load(e->prep->bpf, e->prep->nbpf));
+	return 0;
+}

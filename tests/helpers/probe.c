@@ -1,0 +1,357 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * probe.c - runs inside the sandbox and reports what it sees, as
+ * "key=value" lines on stdout, so that tests prove enforcement from the
+ * inside rather than trusting our own return values.
+ *
+ * Built two ways: with -DPROBE_STANDALONE it is a program of its own;
+ * linked into the unit-test runner (the Makefile builds no other test
+ * binary) a constructor takes over when the program is started under
+ * the name "rg-probe", so a test copies /proc/self/exe to a root-owned
+ * directory as rg-probe and runs that.
+ *
+ * Modes:
+ *   report [-w PATH]...   status, ids, ns, limits, fds, env, cwd, umask,
+ *                         syscall attempts; -w tries to create PATH
+ *   exit N | raise SIG    exit with N / die of SIG
+ *   sleep SECS [ignterm]  fork two children (one in its own session),
+ *                         all sleep; "ignterm" makes all ignore SIGTERM
+ *   trap                  exit 42 on SIGTERM, else sleep 10 s
+ *   forkbomb              fork until it fails; print forks= and errno=
+ *   hog MB                allocate and touch MB MiB
+ *   x32                   call getpid with the x32 syscall bit
+ *   read PATH             print read=<first line> or read=<errno name>
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/personality.h>
+#include <sys/ptrace.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <sched.h>
+
+#define KEYCTL_GET_KEYRING_ID_ 0
+#define KEY_SPEC_SESSION_KEYRING_ -3
+
+extern char **environ;
+
+int probe_main(int argc, char **argv);
+
+static void
+res(const char *key, long rc)
+{
+	printf("%s=%s\n", key, rc < 0 ? strerrorname_np(errno) : "OK");
+}
+
+static void
+status_lines(void)
+{
+	static const char *const keys[] = { "NoNewPrivs", "Seccomp", "CapInh",
+	    "CapPrm", "CapEff", "CapBnd", "CapAmb", "Umask" };
+	char line[256];
+	FILE *fp = fopen("/proc/self/status", "re");
+
+	if (fp == NULL)
+		return;
+	while (fgets(line, sizeof(line), fp) != NULL)
+		for (size_t i = 0; i < sizeof(keys) / sizeof(*keys); i++) {
+			size_t n = strlen(keys[i]);
+			char *v;
+
+			if (strncmp(line, keys[i], n) != 0 || line[n] != ':')
+				continue;
+			v = line + n + 1;
+			v += strspn(v, " \t");
+			v[strcspn(v, "\n")] = '\0';
+			printf("%s=%s\n", keys[i], v);
+		}
+	fclose(fp);
+}
+
+static void
+ids(void)
+{
+	gid_t g[64];
+	int n = getgroups(64, g);
+
+	printf("uid=%ld\ngid=%ld\ngroups=", (long)getuid(), (long)getgid());
+	for (int i = 0; i < n; i++)
+		printf("%s%ld", i ? "," : "", (long)g[i]);
+	printf("\n");
+}
+
+static void
+namespaces(void)
+{
+	static const char *const ns[] = { "mnt", "pid", "ipc", "uts", "net",
+	    "cgroup" };
+	char path[64];
+	struct stat st;
+
+	for (size_t i = 0; i < sizeof(ns) / sizeof(*ns); i++) {
+		snprintf(path, sizeof(path), "/proc/self/ns/%s", ns[i]);
+		if (stat(path, &st) == 0)
+			printf("ns_%s=%lu\n", ns[i], (unsigned long)st.st_ino);
+	}
+	printf("pid=%ld\n", (long)getpid());
+}
+
+static void
+limits(void)
+{
+	static const struct { const char *k; int r; } rl[] = {
+		{ "as", RLIMIT_AS }, { "cpu", RLIMIT_CPU },
+		{ "fsize", RLIMIT_FSIZE }, { "nofile", RLIMIT_NOFILE },
+		{ "nproc", RLIMIT_NPROC }, { "core", RLIMIT_CORE },
+	};
+	struct rlimit r;
+
+	for (size_t i = 0; i < sizeof(rl) / sizeof(*rl); i++) {
+		if (getrlimit(rl[i].r, &r) < 0)
+			continue;
+		if (r.rlim_cur == RLIM_INFINITY)
+			printf("rl_%s=inf", rl[i].k);
+		else
+			printf("rl_%s=%llu", rl[i].k,
+			    (unsigned long long)r.rlim_cur);
+		if (r.rlim_max == RLIM_INFINITY)
+			printf(":inf\n");
+		else
+			printf(":%llu\n", (unsigned long long)r.rlim_max);
+	}
+}
+
+static void
+fds(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *de;
+	char buf[512] = "";
+	size_t used = 0;
+
+	if (d == NULL)
+		return;
+	while ((de = readdir(d)) != NULL) {
+		int n;
+
+		if (de->d_name[0] == '.' || atoi(de->d_name) == dirfd(d))
+			continue;
+		n = snprintf(buf + used, sizeof(buf) - used, "%s ",
+		    de->d_name);
+		if (n < 0 || (size_t)n >= sizeof(buf) - used)
+			break;
+		used += (size_t)n;
+	}
+	closedir(d);
+	printf("fds=%s\n", buf);
+}
+
+static void
+tries(void)
+{
+	char c = 0;
+	pid_t p;
+
+	res("try_ptrace", ptrace(PTRACE_TRACEME, 0, NULL, NULL));
+	res("try_mount", mount("none", "/mnt", "tmpfs", 0, NULL));
+	res("try_unshare_ns", unshare(CLONE_NEWNS));
+	res("try_unshare_user", unshare(CLONE_NEWUSER));
+	res("try_keyctl", syscall(SYS_keyctl, KEYCTL_GET_KEYRING_ID_,
+	    KEY_SPEC_SESSION_KEYRING_, 0));
+	res("try_bpf", syscall(SYS_bpf, 0, NULL, 0));
+	res("try_tiocsti", ioctl(0, TIOCSTI, &c));
+	res("try_tiocsti_hi", syscall(SYS_ioctl, 0,
+	    (unsigned long)TIOCSTI | (1UL << 32), &c));
+	res("try_kexec", syscall(SYS_kexec_load, 0, 0, NULL, 0));
+	res("try_init_module", syscall(SYS_init_module, NULL, 0, ""));
+	res("try_userfaultfd", syscall(SYS_userfaultfd, 0));
+	res("try_personality_query", personality(0xffffffff));
+	res("try_personality_set", personality(ADDR_NO_RANDOMIZE));
+	res("try_clone3", syscall(SYS_clone3, NULL, 0));
+	p = (pid_t)syscall(SYS_clone, CLONE_NEWUSER | SIGCHLD, 0, 0, 0, 0);
+	if (p == 0)
+		_exit(0);
+	if (p > 0)
+		waitpid(p, NULL, 0);
+	res("try_clone_newuser", p);
+}
+
+static int
+report(int argc, char **argv)
+{
+	char cwd[PATH_MAX];
+
+	status_lines();
+	ids();
+	namespaces();
+	limits();
+	fds();
+	for (char **e = environ; *e != NULL; e++)
+		printf("env=%s\n", *e);
+	printf("cwd=%s\n", getcwd(cwd, sizeof(cwd)) ? cwd : "?");
+	tries();
+	for (int i = 0; i + 1 < argc; i++) {
+		int fd;
+
+		if (strcmp(argv[i], "-w") != 0)
+			continue;
+		fd = open(argv[++i], O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+		    0644);
+		printf("write_%s=%s\n", argv[i],
+		    fd < 0 ? strerrorname_np(errno) : "OK");
+		if (fd >= 0)
+			close(fd);
+	}
+	return 0;
+}
+
+static int
+sleeper(int secs, int ignterm)
+{
+	if (ignterm)
+		signal(SIGTERM, SIG_IGN);
+	for (int i = 0; i < 2; i++) {
+		pid_t p = fork();
+
+		if (p == 0) {
+			if (i == 1)
+				setsid();	/* try to escape the group */
+			sleep((unsigned)secs);
+			_exit(0);
+		}
+	}
+	sleep((unsigned)secs);
+	return 0;
+}
+
+static void
+on_term(int sig)
+{
+	(void)sig;
+	_exit(42);
+}
+
+static int
+forkbomb(void)
+{
+	int n = 0;
+
+	for (; n < 100000; n++) {
+		pid_t p = fork();
+
+		if (p < 0)
+			break;
+		if (p == 0) {
+			pause();
+			_exit(0);
+		}
+	}
+	printf("forks=%d\nerrno=%s\n", n, strerrorname_np(errno));
+	fflush(stdout);
+	return 0;
+}
+
+static int
+hog(long mb)
+{
+	for (long i = 0; i < mb; i++) {
+		char *p = malloc(1 << 20);
+
+		if (p == NULL) {
+			printf("hog=ENOMEM at %ld\n", i);
+			return 1;
+		}
+		memset(p, 1, 1 << 20);
+	}
+	printf("hog=OK\n");
+	return 0;
+}
+
+int
+probe_main(int argc, char **argv)
+{
+	const char *m = argc > 1 ? argv[1] : "report";
+
+	setvbuf(stdout, NULL, _IOFBF, 1 << 16);
+	if (strcmp(m, "report") == 0)
+		return report(argc - 2, argv + 2);
+	if (strcmp(m, "exit") == 0 && argc > 2)
+		return atoi(argv[2]);
+	if (strcmp(m, "raise") == 0 && argc > 2) {
+		signal(atoi(argv[2]), SIG_DFL);
+		raise(atoi(argv[2]));
+		return 1;
+	}
+	if (strcmp(m, "sleep") == 0 && argc > 2)
+		return sleeper(atoi(argv[2]), argc > 3);
+	if (strcmp(m, "trap") == 0) {
+		signal(SIGTERM, on_term);
+		sleep(10);
+		return 0;
+	}
+	if (strcmp(m, "forkbomb") == 0)
+		return forkbomb();
+	if (strcmp(m, "hog") == 0 && argc > 2)
+		return hog(atol(argv[2]));
+	if (strcmp(m, "read") == 0 && argc > 2) {
+		char line[256] = "";
+		FILE *fp = fopen(argv[2], "re");
+
+		if (fp == NULL) {
+			printf("read=%s\n", strerrorname_np(errno));
+			return 0;
+		}
+		if (fgets(line, sizeof(line), fp) != NULL)
+			line[strcspn(line, "\n")] = '\0';
+		fclose(fp);
+		printf("read=%s\n", line);
+		return 0;
+	}
+	if (strcmp(m, "x32") == 0) {
+		syscall(0x40000000 | SYS_getpid);
+		printf("x32=%s\n", strerrorname_np(errno));
+		return 0;
+	}
+	fprintf(stderr, "rg-probe: unknown mode %s\n", m);
+	return 2;
+}
+
+#ifdef PROBE_STANDALONE
+int
+main(int argc, char **argv)
+{
+	return probe_main(argc, argv);
+}
+#else
+/* glibc passes (argc, argv, envp) to ELF constructors. */
+static void __attribute__((constructor))
+probe_ctor(int argc, char **argv, char **envp)
+{
+	const char *b;
+
+	(void)envp;
+	if (argc < 1 || argv == NULL || argv[0] == NULL)
+		return;
+	b = strrchr(argv[0], '/');
+	b = b ? b + 1 : argv[0];
+	if (strcmp(b, "rg-probe") == 0) {
+		int rc = probe_main(argc, argv);
+
+		fflush(stdout);
+		_exit(rc);
+	}
+}
+#endif

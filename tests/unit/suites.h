@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: ISC */
+/* suites.h - every unit suite, one constructor per module. */
+#ifndef ROOTGATE_TEST_SUITES_H
+#define ROOTGATE_TEST_SUITES_H
+
+#include <check.h>
+
+Suite *suite_diag(void);
+Suite *suite_size(void);
+Suite *suite_pathcanon(void);
+Suite *suite_rx(void);
+Suite *suite_native(void);
+Suite *suite_pattern(void);
+Suite *suite_match(void);
+Suite *suite_run(void);
+
+#define ROOTGATE_SUITES \
+	suite_diag, suite_size, suite_pathcanon, suite_rx, suite_native, \
+	suite_pattern, suite_match, suite_run
+
+#endif
