@@ -159,19 +159,28 @@ lint:
 	clang-tidy --quiet $(CORE_SRCS) $(CLI_SRCS) src/cli/rootgate.c -- \
 		-std=gnu11 -Iinclude $(PKG_CFLAGS)
 
+DATADIR ?= $(PREFIX)/share/rootgate
+
+# The shipped policies go to $(DATADIR): granting root is the operator's
+# decision, so nothing is placed in $(SYSCONFDIR)/rootgate/filters.d.
 install: all
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man5 \
+		$(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(DATADIR)/filters.d \
+		$(DESTDIR)$(DATADIR)/examples/filters.d
 	install -m 0755 $(BUILD)/rootgate $(DESTDIR)$(BINDIR)/rootgate
 	install -m 0644 man/rootgate.8 $(DESTDIR)$(MANDIR)/man8/rootgate.8
-	install -m 0644 man/rootgate.filters.5 $(DESTDIR)$(MANDIR)/man5/rootgate.filters.5
+	install -m 0644 man/rootgate.filters.5 \
+		$(DESTDIR)$(MANDIR)/man5/rootgate.filters.5
+	install -m 0644 filters.d/*.conf $(DESTDIR)$(DATADIR)/filters.d/
+	install -m 0644 examples/rootgate.conf $(DESTDIR)$(DATADIR)/examples/
+	install -m 0644 examples/filters.d/*.conf \
+		$(DESTDIR)$(DATADIR)/examples/filters.d/
 	install -d -m 0755 $(DESTDIR)$(SYSCONFDIR)/rootgate/filters.d
-	for f in filters.d/*.conf; do \
-		install -m 0644 $$f $(DESTDIR)$(SYSCONFDIR)/rootgate/$$f.example; \
-	done
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/rootgate $(DESTDIR)$(MANDIR)/man8/rootgate.8 \
 		$(DESTDIR)$(MANDIR)/man5/rootgate.filters.5
+	rm -rf $(DESTDIR)$(DATADIR)
 
 clean:
 	rm -rf build build-asan

@@ -16,7 +16,7 @@
 
 struct rg_errlist;
 
-#define INI_SRC_MAX_FILE (1024 * 1024)	/* bytes in one file */
+#define INI_SRC_MAX_FILE ((size_t)1 << 20)	/* bytes in one file */
 #define INI_SRC_MAX_LINE 199		/* bytes in one line, newline aside */
 
 struct ini_src {

@@ -118,10 +118,17 @@ append(const char *path, const char *rec, size_t len)
 	return w == (ssize_t)len ? 0 : -1;
 }
 
+/* Close the record open in fp (a memstream over *buf) and append it. */
 static int
-json_record(const struct policy *p, char *buf, size_t len)
+finish_record(const struct policy *p, FILE *fp, char **buf, size_t *len)
 {
-	return p->audit_log == NULL ? 0 : append(p->audit_log, buf, len);
+	int rc = -1;
+
+	fputs("}\n", fp);
+	if (fclose(fp) == 0)
+		rc = append(p->audit_log, *buf, *len);
+	free(*buf);
+	return rc;
 }
 
 int
@@ -132,7 +139,6 @@ auditlog_decision(const struct policy *p, const struct audit_caller *c,
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *fp;
-	int rc;
 
 	argv_text(argv, argc, av, sizeof(av));
 	if (p->use_syslog) {
@@ -167,14 +173,7 @@ auditlog_decision(const struct policy *p, const struct audit_caller *c,
 		fputs(",\"reason\":", fp);
 		json_str(fp, d->reason);
 	}
-	fputs("}\n", fp);
-	if (fclose(fp) != 0) {
-		free(buf);
-		return -1;
-	}
-	rc = json_record(p, buf, len);
-	free(buf);
-	return rc;
+	return finish_record(p, fp, &buf, &len);
 }
 
 static long long
@@ -190,7 +189,6 @@ auditlog_exit(const struct policy *p, const struct audit_caller *c,
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *fp;
-	int rc;
 
 	if (p->use_syslog)
 		syslog(LOG_NOTICE, "exit: uid=%u pid=%d rule=%s status=%d%s "
@@ -219,12 +217,5 @@ auditlog_exit(const struct policy *p, const struct audit_caller *c,
 		json_str(fp, o->stage);
 		fprintf(fp, ",\"errno\":%d", o->child_errno);
 	}
-	fputs("}\n", fp);
-	if (fclose(fp) != 0) {
-		free(buf);
-		return -1;
-	}
-	rc = json_record(p, buf, len);
-	free(buf);
-	return rc;
+	return finish_record(p, fp, &buf, &len);
 }

@@ -33,7 +33,7 @@ constraint_escape(const char *arg, size_t maxin, char *buf, size_t len)
 
 	if (len == 0)
 		return;
-	for (i = 0; arg[i] != '\0' && i < maxin; i++) {
+	for (i = 0; i < maxin && arg[i] != '\0'; i++) {
 		unsigned char c = (unsigned char)arg[i];
 		char tmp[5];
 		size_t tl;

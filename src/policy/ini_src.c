@@ -110,7 +110,7 @@ ini_src_parse(FILE *fp, const char *file, ini_src_handler h, void *user,
 	s->errs = errs;
 	if ((rc = slurp(fp, s)) < 0) {
 		rg_errlist_add(errs, 0, file, 0, rc == -2 ? "file too large "
-		    "(more than %d bytes)" : "unable to read file",
+		    "(more than %zu bytes)" : "unable to read file",
 		    INI_SRC_MAX_FILE);
 		free(s->buf);
 		s->buf = NULL;

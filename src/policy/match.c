@@ -13,6 +13,7 @@
  * 4. The environment is built from nothing: the fixed PATH, sane locale
  *    variables, the rule's keep list, the rule's set list.
  */
+#include <limits.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -438,6 +439,13 @@ match_argv(const struct policy *p, const struct caller *c,
 	}
 	constraint_escape(argv[0], ESC_MAX, q, sizeof(q));
 	idx = policy_lookup(p, argv[0], &n);
+	if (n == 0 && argv[0][0] == '/') {
+		/* /bin/true for a rule on /usr/bin/true: the same file */
+		char real[PATH_MAX];
+
+		if (realpath(argv[0], real) != NULL)
+			idx = policy_lookup(p, real, &n);
+	}
 	for (size_t j = 0; j < n; j++) {
 		const struct rule *r = &p->rules[idx[j]];
 		struct mstate st = { argv + 1, argc - 1, 0, false, 0, 0,

@@ -128,7 +128,7 @@ index_add(struct policy_index *ix, const char *key, size_t ruleidx)
 	if (b->key == NULL && (b->key = strdup(key)) == NULL)
 		return -1;
 	if (b->n > 0 && b->idx[b->n - 1] == ruleidx)
-		return 0;	/* exec is its own basename: once is enough */
+		return 0;	/* a rule's names coincide: once is enough */
 	if ((v = reallocarray(b->idx, b->n + 1, sizeof(*v))) == NULL)
 		return -1;
 	v[b->n++] = ruleidx;
@@ -157,7 +157,9 @@ policy_finish(struct policy *p, struct rg_errlist *errs)
 		const struct rule *r = &p->rules[i];
 
 		if (index_add(ix, r->exec, i) < 0 ||
-		    index_add(ix, r->cmdname, i) < 0) {
+		    index_add(ix, r->cmdname, i) < 0 ||
+		    (r->exec_real != NULL && strcmp(r->exec_real, r->exec) &&
+		    index_add(ix, r->exec_real, i) < 0)) {
 			index_free(ix);
 			rg_errlist_add(errs, 0, NULL, 0, "out of memory");
 			return -1;

@@ -836,13 +836,13 @@ check_exec(struct rule *r, struct ctx *c)
 			r->inactive = true;
 			return;
 		}
-		rg_errlist_add(c->errs, 0, c->file, c->exec_kv->line,
-		    "exec: %s", e.msg);
+		rg_errlist_add(c->errs, 0, c->file, c->exec_kv ?
+		    c->exec_kv->line : r->line, "exec: %s", e.msg);
 		return;
 	}
 	if ((r->exec_real = strdup(real)) == NULL)
-		rg_errlist_add(c->errs, 0, c->file, c->exec_kv->line,
-		    "out of memory");
+		rg_errlist_add(c->errs, 0, c->file, c->exec_kv ?
+		    c->exec_kv->line : r->line, "out of memory");
 }
 
 void
@@ -888,7 +888,8 @@ rulekeys_build(struct rule *r, const struct kv *kv, size_t nkv,
 	else if (rg_errlist_nerrors(errs) == before &&
 	    pattern_parse(r->args_src, r->cks, r->ncks, &r->pattern, err,
 	    sizeof(err)) < 0)
-		rg_errlist_add(errs, 0, file, c.args_kv->line, "args: %s", err);
+		rg_errlist_add(errs, 0, file, c.args_kv ? c.args_kv->line :
+		    r->line, "args: %s", err);
 	else if (rg_errlist_nerrors(errs) == before)
 		for (size_t i = 0; i < r->ncks; i++)
 			if (!r->cks[i].used)

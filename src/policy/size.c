@@ -35,7 +35,11 @@ is_alpha(char c)
 static char
 to_upper(char c)
 {
-	return c >= 'a' && c <= 'z' ? (char)(c - 'a' + 'A') : c;
+	static const char up[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+
+	if (c >= 'a' && c <= 'z')
+		return up[c - 'a'];
+	return c;
 }
 
 /*
