@@ -13,6 +13,7 @@
 #include <stddef.h>
 
 struct constraint;
+struct loadcache;
 
 /*
  * Parse `spec` ("path /var/lib/nova/instances new", "size 1..10G",
@@ -30,6 +31,10 @@ int constraint_parse(struct constraint *ck, const char *spec,
  */
 bool constraint_check(const struct constraint *ck, const char *arg,
     char *why, size_t whylen);
+
+/* The same, compiling regexes through the load's cache (may be NULL). */
+int constraint_parse_lc(struct constraint *ck, const char *spec,
+    struct loadcache *lc, unsigned rx_flags, char *err, size_t errlen);
 
 /* Release what constraint_parse allocated (not ck itself). */
 void constraint_clear(struct constraint *ck);

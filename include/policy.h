@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <sys/types.h>
 
+struct loadcache;
 struct rg_errlist;
 struct rx;
 
@@ -179,6 +180,7 @@ struct policy {
 	struct rule *rules;	/* in decision order */
 	size_t nrules;
 	struct policy_index *index;	/* command name -> rule indices */
+	struct loadcache *loading;	/* look-ups while loading, then NULL */
 	char *confdir;
 	char *audit_log;	/* JSON-lines audit file, NULL = none */
 	bool use_syslog;
@@ -187,6 +189,7 @@ struct policy {
 /* Load options */
 struct policy_opts {
 	bool skip_file_safety;	/* tests of the parser only; never in programs */
+	bool jit;		/* JIT-compile regexes (long-lived processes) */
 };
 
 /*

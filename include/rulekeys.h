@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
+struct loadcache;
 struct rule;
 struct rg_errlist;
 
@@ -20,12 +21,13 @@ struct kv {
 };
 
 /*
- * Fill *r (name, file and line already set) from kv[0..nkv). Every
+ * Fill *r (name, file and line already set) from kv[0..nkv), looking
+ * names and executables up through lc (may be NULL). Every
  * problem is appended to errs with file:line; the caller checks whether
  * errors were added and then discards the rule.
  */
 void rulekeys_build(struct rule *r, const struct kv *kv, size_t nkv,
-    const char *file, struct rg_errlist *errs);
+    const char *file, struct loadcache *lc, struct rg_errlist *errs);
 
 /* Print the key table (name, syntax, default, description) to fp. */
 void rulekeys_print(FILE *fp);

@@ -25,6 +25,8 @@
 struct rx;
 
 #define RX_UCP	0x01u	/* \d, \w, \s are Unicode-aware (Python 3 str) */
+#define RX_JIT	0x02u	/* JIT-compile: for long-lived processes (the
+			   limits are set so both engines decide alike) */
 
 enum rx_result {
 	RX_MATCH,
@@ -66,6 +68,9 @@ const char *rx_pattern(const struct rx *r);
  * are not. False for NULL.
  */
 bool rx_is_overbroad(const struct rx *r);
+
+/* Share r: one more reference (rx_free drops one; the last frees). */
+struct rx *rx_ref(struct rx *r);
 
 void rx_free(struct rx *r);
 

@@ -5,17 +5,31 @@
 
 #include "strv.h"
 
+/* Slots allocated for a vector of n entries and its NULL: a power of two,
+ * so that n pushes cost O(log n) reallocations, without storing it. */
+static size_t
+slots(size_t n)
+{
+	size_t c = 4;
+
+	while (c < n + 1)
+		c *= 2;
+	return c;
+}
+
 int
 strv_push_owned(char ***v, size_t *n, char *s)
 {
-	char **nv;
+	char **nv = *v;
 
 	if (s == NULL)
 		return -1;
-	nv = reallocarray(*v, *n + 2, sizeof(*nv));
-	if (nv == NULL) {
-		free(s);
-		return -1;
+	if (*v == NULL || slots(*n + 1) != slots(*n)) {
+		nv = reallocarray(*v, slots(*n + 1), sizeof(*nv));
+		if (nv == NULL) {
+			free(s);
+			return -1;
+		}
 	}
 	nv[*n] = s;
 	nv[*n + 1] = NULL;

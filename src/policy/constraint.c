@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 
 #include "constraint.h"
+#include "loadcache.h"
 #include "pathcanon.h"
 #include "policy.h"
 #include "rx.h"
@@ -224,6 +225,13 @@ int
 constraint_parse(struct constraint *ck, const char *spec, unsigned rx_flags,
     char *err, size_t errlen)
 {
+	return constraint_parse_lc(ck, spec, NULL, rx_flags, err, errlen);
+}
+
+int
+constraint_parse_lc(struct constraint *ck, const char *spec,
+    struct loadcache *lc, unsigned rx_flags, char *err, size_t errlen)
+{
 	const char *p = spec + strspn(spec, " \t");
 
 	if ((ck->src = strdup(p)) == NULL)
@@ -233,7 +241,7 @@ constraint_parse(struct constraint *ck, const char *spec, unsigned rx_flags,
 
 		p += 5 + strspn(p + 5, " \t");
 		ck->kind = CK_REGEX;
-		if ((ck->u.rx = rx_compile(p, rx_flags, rerr,
+		if ((ck->u.rx = loadcache_rx(lc, p, rx_flags, rerr,
 		    sizeof(rerr))) == NULL)
 			return snprintf(err, errlen, "bad regex '%s': %s", p,
 			    rerr), -1;

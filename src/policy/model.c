@@ -10,6 +10,7 @@
 
 #include "constraint.h"
 #include "diag.h"
+#include "loadcache.h"
 #include "pattern.h"
 #include "policy.h"
 #include "strv.h"
@@ -91,6 +92,7 @@ policy_free(struct policy *p)
 		policy_rule_clear(&p->rules[i]);
 	free(p->rules);
 	index_free(p->index);
+	loadcache_free(p->loading);
 	free(p->confdir);
 	free(p->audit_log);
 	free(p);
@@ -144,6 +146,8 @@ policy_finish(struct policy *p, struct rg_errlist *errs)
 
 	index_free(p->index);
 	p->index = NULL;
+	loadcache_free(p->loading);	/* loading is over */
+	p->loading = NULL;
 	while (nb < 4 * p->nrules + 16)
 		nb *= 2;
 	if ((ix = calloc(1, sizeof(*ix))) == NULL ||

@@ -23,7 +23,9 @@
 #include "diag.h"
 #include "filesafe.h"
 #include "ini_src.h"
+#include "loadcache.h"
 #include "pattern.h"
+#include "rx.h"
 #include "policy.h"
 #include "rulekeys.h"
 #include "strv.h"
@@ -78,6 +80,14 @@ rule_name_taken(const struct policy *p, const char *name)
 	return false;
 }
 
+static bool
+name_taken(struct nstate *st, const char *name)
+{
+	int seen = loadcache_name_seen(st->p->loading, name);
+
+	return seen < 0 ? rule_name_taken(st->p, name) : seen == 1;
+}
+
 /* Build the rule from the collected keys and append it to the policy. */
 static void
 finish_rule(struct nstate *st)
@@ -98,7 +108,8 @@ finish_rule(struct nstate *st)
 		rg_errlist_add(st->errs, 0, st->file, r.line, "out of memory");
 		goto drop;
 	}
-	rulekeys_build(&r, st->cur.kv, st->cur.nkv, st->file, st->errs);
+	rulekeys_build(&r, st->cur.kv, st->cur.nkv, st->file, st->p->loading,
+	    st->errs);
 	if (rg_errlist_nerrors(st->errs) != before)
 		goto drop;
 	v = reallocarray(st->p->rules, st->p->nrules + 1, sizeof(*v));
@@ -136,7 +147,7 @@ handler(void *user, const char *section, const char *key, const char *value)
 			    st->src->section_line, "bad rule name '%s' "
 			    "(letters, digits, '.', '_', '-'; at most 64)",
 			    section);
-		else if (rule_name_taken(st->p, section))
+		else if (name_taken(st, section))
 			rg_errlist_add(st->errs, 0, st->file,
 			    st->src->section_line, "duplicate rule name '%s'",
 			    section);
@@ -201,6 +212,9 @@ policy_parse_native(struct policy *p, FILE *fp, const char *file,
 	struct ini_src src;
 	size_t before = rg_errlist_nerrors(errs);
 
+	if (p->loading == NULL)		/* NULL is fine: uncached */
+		p->loading = loadcache_new(opts != NULL && opts->jit ?
+		    RX_JIT : 0);
 	memset(&st, 0, sizeof(st));
 	st.p = p;
 	st.file = file;

@@ -27,6 +27,7 @@
 #include "constraint.h"
 #include "diag.h"
 #include "filesafe.h"
+#include "loadcache.h"
 #include "pathcanon.h"
 #include "pattern.h"
 #include "policy.h"
@@ -37,6 +38,7 @@
 
 struct ctx {
 	const char *file;
+	struct loadcache *lc;
 	struct rg_errlist *errs;
 	bool sandbox_keys;	/* a sandbox key was given */
 	unsigned sandbox_keys_line;
@@ -788,7 +790,7 @@ build_constraints(struct rule *r, const struct kv *kv, size_t nkv,
 			}
 		if (strchr(kv[i].value, '\n') != NULL)
 			kerr(c, &kv[i], "a constraint must fit on one line");
-		else if (constraint_parse(ck, kv[i].value, 0, err,
+		else if (constraint_parse_lc(ck, kv[i].value, c->lc, 0, err,
 		    sizeof(err)) < 0)
 			kerr(c, &kv[i], "%s", err);
 	}
@@ -797,32 +799,25 @@ build_constraints(struct rule *r, const struct kv *kv, size_t nkv,
 static void
 resolve_ids(struct rule *r, struct ctx *c)
 {
-	struct passwd *pw;
-	struct group *gr;
+	const char *gname = NULL;
 
 	if (r->user == NULL && (r->user = strdup("root")) == NULL)
 		return;
-	errno = 0;
-	if ((pw = getpwnam(r->user)) == NULL) {
+	if (loadcache_user(c->lc, r->user, &r->uid, &r->gid) < 0) {
 		rg_errlist_add(c->errs, 0, c->file, c->user_kv ?
 		    c->user_kv->line : r->line, "user: unknown user '%s'",
 		    r->user);
 		return;
 	}
-	r->uid = pw->pw_uid;
-	r->gid = pw->pw_gid;
 	if (r->group == NULL) {
-		if ((gr = getgrgid(r->gid)) != NULL)
-			r->group = strdup(gr->gr_name);
+		if (loadcache_group(c->lc, NULL, &r->gid, &gname) == 0)
+			r->group = strdup(gname);
 		return;
 	}
-	if ((gr = getgrnam(r->group)) == NULL) {
+	if (loadcache_group(c->lc, r->group, &r->gid, NULL) < 0)
 		rg_errlist_add(c->errs, 0, c->file, c->group_kv ?
 		    c->group_kv->line : r->line, "group: unknown group '%s'",
 		    r->group);
-		return;
-	}
-	r->gid = gr->gr_gid;
 }
 
 static void
@@ -831,7 +826,7 @@ check_exec(struct rule *r, struct ctx *c)
 	char real[PATH_MAX];
 	struct rg_err e;
 
-	if (filesafe_check_exec(r->exec, real, &e) < 0) {
+	if (loadcache_exec(c->lc, r->exec, real, &e) < 0) {
 		if (e.errnum == ENOENT && r->optional) {
 			r->inactive = true;
 			return;
@@ -847,9 +842,9 @@ check_exec(struct rule *r, struct ctx *c)
 
 void
 rulekeys_build(struct rule *r, const struct kv *kv, size_t nkv,
-    const char *file, struct rg_errlist *errs)
+    const char *file, struct loadcache *lc, struct rg_errlist *errs)
 {
-	struct ctx c = { .file = file, .errs = errs };
+	struct ctx c = { .file = file, .lc = lc, .errs = errs };
 	size_t before = rg_errlist_nerrors(errs);
 	char err[RG_ERR_MSGLEN - 64];
 

@@ -63,6 +63,7 @@ struct rx {
 	pcre2_code *code;
 	pcre2_match_context *mctx;
 	char *pattern;
+	unsigned refs;		/* owners; only changed while loading */
 };
 
 static void
@@ -86,12 +87,12 @@ rx_compile(const char *pattern, unsigned flags, char *err, size_t errlen)
 		set_err(err, errlen, "no pattern");
 		return NULL;
 	}
-	if ((flags & ~RX_UCP) != 0) {
+	if ((flags & ~(RX_UCP | RX_JIT)) != 0) {
 		set_err(err, errlen, "unknown regular expression flags");
 		return NULL;
 	}
 	if ((r = calloc(1, sizeof(*r))) == NULL ||
-	    (r->pattern = strdup(pattern)) == NULL) {
+	    (r->refs = 1, r->pattern = strdup(pattern)) == NULL) {
 		set_err(err, errlen, "out of memory");
 		free(r);
 		return NULL;
@@ -116,11 +117,15 @@ rx_compile(const char *pattern, unsigned flags, char *err, size_t errlen)
 	}
 
 	/*
-	 * JIT is only a speed-up: it is missing on some architectures and
-	 * fails where W^X policy (SELinux execmem, PaX) forbids it. On any
-	 * failure pcre2_match uses the interpreter, under the same limits.
+	 * JIT is only a speed-up, and only for a long-lived process: it costs
+	 * more to compile than a one-shot run matches (it was 42% of the
+	 * instructions of loading a 150-rule policy), so it is opt-in. It is
+	 * missing on some architectures and fails where W^X policy (SELinux
+	 * execmem, PaX) forbids it; on any failure pcre2_match uses the
+	 * interpreter, under the same limits.
 	 */
-	(void)pcre2_jit_compile(r->code, PCRE2_JIT_COMPLETE);
+	if (flags & RX_JIT)
+		(void)pcre2_jit_compile(r->code, PCRE2_JIT_COMPLETE);
 
 	if ((r->mctx = pcre2_match_context_create(NULL)) == NULL) {
 		set_err(err, errlen, "out of memory");
@@ -213,10 +218,17 @@ rx_is_overbroad(const struct rx *r)
 	return nmatch >= RX_OVERBROAD_MIN && option && path;
 }
 
+struct rx *
+rx_ref(struct rx *r)
+{
+	r->refs++;
+	return r;
+}
+
 void
 rx_free(struct rx *r)
 {
-	if (r == NULL)
+	if (r == NULL || --r->refs > 0)
 		return;
 	pcre2_match_context_free(r->mctx);
 	pcre2_code_free(r->code);
