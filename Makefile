@@ -78,6 +78,7 @@ SANDBOX_SRCS = \
 	src/sandbox/enter.c \
 	src/run/execfd.c \
 	src/run/spawn.c \
+	src/run/pidinit.c \
 	src/run/supervise.c \
 	src/run/run.c
 

@@ -24,6 +24,12 @@ struct cli_opts {
 /* "rootgate: " + message, on stderr */
 void cli_warnx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/*
+ * An unknown option or a missing option argument (getopt's optopt):
+ * one line naming it; returns 98, the status of a malformed invocation.
+ */
+int cli_usage_error(const char *arg);
+
 /* Print every record of l to stderr; warnings as "warning: ...". */
 void cli_print_errs(const struct rg_errlist *l);
 

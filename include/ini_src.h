@@ -17,7 +17,9 @@
 struct rg_errlist;
 
 #define INI_SRC_MAX_FILE ((size_t)1 << 20)	/* bytes in one file */
-#define INI_SRC_MAX_LINE 199		/* bytes in one line, newline aside */
+/* bytes in one line, newline aside: inih's 200-byte buffer holds the
+ * line, its newline and a NUL */
+#define INI_SRC_MAX_LINE 198
 
 struct ini_src {
 	const char *file;

@@ -7,9 +7,10 @@
 #include <stdio.h>
 
 /*
- * Write s as a JSON string: quoted, control characters escaped, and each
- * byte that is not part of valid UTF-8 as \u00XX (so the output is always
- * valid JSON; such bytes read back as U+0080..U+00FF).
+ * Write s as a JSON string: quoted; C0 and C1 control characters and DEL
+ * escaped; each byte that is not part of valid UTF-8 as \uDCXX, Python's
+ * surrogateescape (json.loads then os.fsencode gives the bytes back), so
+ * the output is always valid JSON and never ambiguous.
  */
 void json_str(FILE *fp, const char *s);
 

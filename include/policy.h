@@ -60,6 +60,12 @@ struct constraint {
 			char **words;
 			size_t nwords;
 		} set;
+		struct {
+			char *target;	/* absolute: that file; else a
+					   basename in one of dirs */
+			char **dirs;
+			size_t ndirs;
+		} proc;
 	} u;
 };
 
@@ -126,6 +132,10 @@ struct sbx_profile {
 	char **hidden;		/* absolute paths masked */
 	size_t nhidden;
 	bool private_tmp;
+	bool host_devices;	/* false: a minimal /dev, nodev elsewhere */
+	char **nofollow;	/* mounted nosymfollow: the directories the
+				   rule's path arguments point into */
+	size_t nnofollow;
 	char *cwd;		/* absolute */
 	mode_t umask;
 	uint64_t mem_max;	/* cgroup memory.max, 0 = unset */
@@ -237,7 +247,7 @@ const size_t *policy_lookup(const struct policy *p, const char *cmd,
  * note instead. Unknown ids in `accept` are load errors.
  */
 #define LINT_IDS "any-argument overbroad-regex path-anywhere no-sandbox " \
-	"no-seccomp root-capabilities not-writable writable-root"
+	"no-seccomp root-capabilities not-writable not-visible writable-root"
 bool policy_lint_id_known(const char *id);
 void policy_lint_rule(const struct rule *r, struct rg_errlist *warns);
 

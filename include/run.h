@@ -32,7 +32,8 @@ struct run_outcome {
 	int status;		/* exit status for the caller (exitcode.h) */
 	bool started;		/* execve succeeded */
 	bool timed_out;		/* killed after timeout_ms */
-	int wstatus;		/* raw wait status of the child */
+	int wstatus;		/* raw wait status of the command (as
+				   reported by the init of a pid ns) */
 	struct rusage ru;	/* of the child and its descendants */
 	uint64_t elapsed_us;	/* wall clock, start to reap */
 	char stage[32];		/* when !started: the set-up step that failed */

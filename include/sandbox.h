@@ -8,6 +8,14 @@
  *                      seccomp program, create the per-run cgroup;
  *   sandbox_enter()    child, between clone and execveat: apply it all,
  *                      in the order written down in src/sandbox/enter.c.
+ * With a pid namespace the clone3 child is a minimal init (src/run/
+ * pidinit.c) and sandbox_enter() is split at its fork:
+ *   sandbox_enter_init()      init, before the fork: what the whole
+ *                             namespace shares (mounts, /proc, limits...);
+ *   sandbox_enter_command()   the command, after the fork: its session,
+ *                             ids, capabilities, no_new_privs, seccomp;
+ *   sandbox_confine_init()    init, after the fork: no capability, the
+ *                             run-as ids, no_new_privs, a tiny allow-list.
  *
  * PRIVILEGED module (root).
  */
@@ -39,6 +47,8 @@ enum sbx_stage {
 	SBX_ST_NNP,
 	SBX_ST_SECCOMP,
 	SBX_ST_EXEC,
+	SBX_ST_FORK,
+	SBX_ST_INIT,
 	SBX_ST_COUNT
 };
 
@@ -46,6 +56,9 @@ enum sbx_stage {
 struct sbx_prepared {
 	struct sock_filter *bpf;	/* seccomp program, NULL = none */
 	unsigned short nbpf;		/* its length in instructions */
+	struct sock_filter *init_bpf;	/* the pid-namespace init's own
+					   allow-list; NULL = no init */
+	unsigned short ninit_bpf;
 	uint64_t clone_flags;		/* CLONE_NEW* for clone3 */
 	int cgroup_fd;			/* per-run cgroup dir (O_PATH) for
 					   CLONE_INTO_CGROUP; -1 = none */
@@ -77,12 +90,30 @@ int sandbox_prepare(const struct sbx_profile *sbx, struct sbx_prepared *p,
 /* Free the program, close and remove the cgroup. Idempotent. */
 void sandbox_release(struct sbx_prepared *p);
 
+/* Whether sandbox_prepare() asked for a pid namespace, whose first
+ * process is then an init (src/run/pidinit.c), not the command. */
+bool sandbox_has_init(const struct sbx_prepared *p);
+
 /*
  * In the child, after clone: apply every step. Returns 0 (the caller
  * execs at once), or -1 with *stage and *errnum naming the failed step:
- * the caller must not exec then.
+ * the caller must not exec then. Only without an init.
  */
 int sandbox_enter(const struct sbx_enter *e, enum sbx_stage *stage,
+    int *errnum);
+
+/*
+ * The same steps, split at the init's fork (see above). Same return
+ * convention; a failure in the init fails the run before or (confine)
+ * right after the command starts, and the namespace dies with the init.
+ * sandbox_confine_init() closes the init's fds 0-2 and e->keep[0] (the
+ * exec fd); it leaves the status pipe, e->keep[1].
+ */
+int sandbox_enter_init(const struct sbx_enter *e, enum sbx_stage *stage,
+    int *errnum);
+int sandbox_enter_command(const struct sbx_enter *e, enum sbx_stage *stage,
+    int *errnum);
+int sandbox_confine_init(const struct sbx_enter *e, enum sbx_stage *stage,
     int *errnum);
 
 /* "mount layout", "seccomp load", ...; "unknown" when out of range. */

@@ -22,8 +22,9 @@ uint64_t sbx_ns_clone_flags(const struct sbx_profile *sbx);
 
 /* mount.c: check paths in the parent (absolute, no mount ns needed...). */
 int sbx_mount_check(const struct sbx_profile *sbx, struct rg_err *err);
-/* mount.c, CHILD: private propagation, read-only tree, writable paths,
-   private /tmp, hidden paths, fresh /proc. */
+/* mount.c, CHILD: private propagation, writable paths (those beneath
+   /tmp carried into the private /tmp), read-only tree, hidden paths,
+   fresh /proc. */
 int sbx_mount_apply(const struct sbx_profile *sbx);
 
 /* rlimit.c, CHILD: soft = hard = value; RLIMIT_CORE 0. */
@@ -49,6 +50,11 @@ int sbx_ids_apply(uid_t uid, gid_t gid);
 /* seccomp.c: build the program in the parent (*prog from malloc). */
 int sbx_seccomp_build(const struct sbx_profile *sbx,
     struct sock_filter **prog, unsigned short *len, struct rg_err *err);
+/* seccomp.c: the pid-namespace init's allow-list (rt_sigtimedwait,
+   wait4, kill, write, exit): anything else is EPERM, another
+   architecture kills it. *prog from malloc. */
+int sbx_seccomp_build_init(struct sock_filter **prog, unsigned short *len,
+    struct rg_err *err);
 /* seccomp.c, CHILD: load it (no_new_privs must already be set). */
 int sbx_seccomp_load(const struct sock_filter *prog, unsigned short len);
 

@@ -3,6 +3,8 @@
  * spawn.h - clone3 the sandboxed child with its namespaces, a pidfd and
  * (optionally) its cgroup; the child enters the sandbox and execs, or
  * reports {stage, errno} on a CLOEXEC status pipe and exits 125.
+ * With a pid namespace the child is an init (pidinit.c) that forks the
+ * command and ends by reporting the command's wait status on that pipe.
  *
  * PRIVILEGED module (root).
  */
@@ -15,11 +17,15 @@
 struct sbx_enter;
 struct rg_err;
 
-/* One record on the status pipe; EOF without one = exec succeeded. */
+/* One record on the status pipe; EOF, or the init's SPAWN_ST_WSTATUS
+ * record, without a set-up failure record first = exec succeeded. */
 struct spawn_status {
-	int32_t stage;		/* enum sbx_stage */
-	int32_t errnum;
+	int32_t stage;		/* enum sbx_stage, or SPAWN_ST_WSTATUS */
+	int32_t errnum;		/* errno, or the command's raw wait status */
 };
+
+/* The init's last record: the command was reaped, errnum = wstatus. */
+#define SPAWN_ST_WSTATUS	INT32_C(-1)
 
 struct spawn_child {
 	pid_t pid;
@@ -34,5 +40,14 @@ struct spawn_child {
  */
 int spawn_start(struct sbx_enter *e, int execfd, char *const *argv,
     char *const *envp, struct spawn_child *c, struct rg_err *err);
+
+/*
+ * pidinit.c, in the clone3 child when the profile asks for a pid
+ * namespace: set up the namespace, fork the command (which execs
+ * execfd), forward signals to it, reap everything, report its wait
+ * status on statusfd. Never returns.
+ */
+void pidinit_main(const struct sbx_enter *e, int execfd, char *const *argv,
+    char *const *envp, int statusfd) __attribute__((noreturn));
 
 #endif

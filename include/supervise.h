@@ -16,7 +16,8 @@ struct run_outcome;
 
 struct supervise_opts {
 	int sigfd;		/* signalfd of the forwarded signals */
-	bool pidns;		/* the child is pid 1 of its own namespace */
+	bool pidns;		/* the child is the init of its own pid
+				   namespace (pidinit.c), not the command */
 	unsigned timeout_ms;	/* 0 = none */
 	unsigned grace_ms;	/* SIGTERM to SIGKILL */
 };

@@ -36,7 +36,8 @@ copy_env(char *const *envp, const char *name, char *dst, size_t len)
 	dst[0] = '\0';
 	for (; envp != NULL && *envp != NULL; envp++)
 		if (strncmp(*envp, name, n) == 0 && (*envp)[n] == '=') {
-			constraint_escape(*envp + n + 1, len / 4 - 2, dst, len);
+			/* escape stops where dst is full */
+			constraint_escape(*envp + n + 1, len, dst, len);
 			return;
 		}
 }
@@ -99,6 +100,8 @@ json_caller(FILE *fp, const struct audit_caller *c)
 		fputs("null", fp);
 	fputs(",\"sudo_user\":", fp);
 	json_str(fp, c->sudo_user);
+	fputs(",\"sudo_uid\":", fp);
+	json_str(fp, c->sudo_uid);
 	fprintf(fp, ",\"pid\":%d,\"parent\":", (int)c->pid);
 	json_str(fp, c->comm);
 }
@@ -145,15 +148,17 @@ auditlog_decision(const struct policy *p, const struct audit_caller *c,
 		openlog("rootgate", LOG_PID, LOG_AUTHPRIV);
 		if (d->allowed)
 			syslog(LOG_NOTICE, "allowed: uid=%u user=%s sudo_user=%s "
-			    "pid=%d parent=%s rule=%s (%s:%u) argv=%s",
-			    (unsigned)c->uid, c->user ? c->user : "?",
-			    c->sudo_user, (int)c->pid, c->comm, d->rule->name,
+			    "sudo_uid=%s pid=%d parent=%s rule=%s (%s:%u) "
+			    "argv=%s", (unsigned)c->uid, c->user ? c->user :
+			    "?", c->sudo_user, c->sudo_uid, (int)c->pid,
+			    c->comm, d->rule->name,
 			    d->rule->file, d->rule->line, av);
 		else
 			syslog(LOG_WARNING, "denied: uid=%u user=%s sudo_user=%s "
-			    "pid=%d parent=%s argv=%s reason=%s",
+			    "sudo_uid=%s pid=%d parent=%s argv=%s reason=%s",
 			    (unsigned)c->uid, c->user ? c->user : "?",
-			    c->sudo_user, (int)c->pid, c->comm, av, d->reason);
+			    c->sudo_user, c->sudo_uid, (int)c->pid, c->comm, av,
+			    d->reason);
 	}
 	if (p->audit_log == NULL)
 		return 0;

@@ -27,12 +27,13 @@ cmd_check(const struct cli_opts *opts, int argc, char **argv)
 	int ch;
 
 	optind = 1;
+	opterr = 0;	/* our own message, below */
 	while ((ch = getopt_long(argc, argv, "+h", lopts, NULL)) != -1) {
 		if (ch == 'h') {
 			printf("usage: rootgate [--config DIR] check [PATH...]\n");
 			return RG_EXIT_OK;
 		}
-		return RG_EXIT_LINT;
+		return cli_usage_error(argv[optind - 1]);
 	}
 	argc -= optind;
 	argv += optind;

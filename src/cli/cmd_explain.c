@@ -139,6 +139,7 @@ cmd_explain(const struct cli_opts *opts, int argc, char **argv)
 	int ch, status;
 
 	optind = 1;
+	opterr = 0;	/* our own message, below */
 	while ((ch = getopt_long(argc, argv, "+ja:h", lopts, NULL)) != -1) {
 		switch (ch) {
 		case 'j':
@@ -152,7 +153,7 @@ cmd_explain(const struct cli_opts *opts, int argc, char **argv)
 			    "[--as USER] [--] CMD [ARG...]\n");
 			return RG_EXIT_OK;
 		default:
-			return RG_EXIT_NOT_AUTHORIZED;
+			return cli_usage_error(argv[optind - 1]);
 		}
 	}
 	argc -= optind;

@@ -78,6 +78,7 @@ cmd_list(const struct cli_opts *opts, int argc, char **argv)
 	int ch;
 
 	optind = 1;
+	opterr = 0;	/* our own message, below */
 	while ((ch = getopt_long(argc, argv, "+ja:h", lopts, NULL)) != -1) {
 		switch (ch) {
 		case 'j':
@@ -91,12 +92,12 @@ cmd_list(const struct cli_opts *opts, int argc, char **argv)
 			    "[--json]\n");
 			return RG_EXIT_OK;
 		default:
-			return RG_EXIT_INTERNAL;
+			return cli_usage_error(argv[optind - 1]);
 		}
 	}
 	if (optind != argc) {
 		cli_warnx("list: unexpected argument '%s'", argv[optind]);
-		return RG_EXIT_INTERNAL;
+		return RG_EXIT_NO_COMMAND;
 	}
 	if ((p = cli_load_policy(opts)) == NULL)
 		return RG_EXIT_CONFIG;

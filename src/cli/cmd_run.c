@@ -56,6 +56,11 @@ run_allowed(const struct policy *p, const struct audit_caller *ac,
 
 		rg_err_format(&err, buf, sizeof(buf));
 		cli_warnx("unable to run %s: %s", q, buf);
+		if (out.stage[0] == '\0') {
+			/* failed in rootgate, before the child: say where */
+			strlcpy(out.stage, err.msg, sizeof(out.stage));
+			out.child_errno = err.errnum;
+		}
 	} else if (!out.started && out.status == RG_EXIT_INTERNAL)
 		cli_warnx("unable to run %s: %s: %s", q, out.stage,
 		    strerror(out.child_errno));

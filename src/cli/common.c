@@ -2,6 +2,7 @@
 /* common.c - shared pieces of the command-line programs. */
 #include <cap-ng.h>
 #include <errno.h>
+#include <getopt.h>
 #include <grp.h>
 #include <pwd.h>
 #include <stdarg.h>
@@ -11,6 +12,7 @@
 
 #include "cli.h"
 #include "diag.h"
+#include "exitcode.h"
 #include "policy.h"
 #include "strv.h"
 #include "xalloc.h"
@@ -27,6 +29,18 @@ cli_warnx(const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
+}
+
+int
+cli_usage_error(const char *arg)
+{
+	if (optopt != 0 && strncmp(arg, "--", 2) != 0)
+		cli_warnx("unknown option '-%c' or missing argument (see "
+		    "--help)", optopt);
+	else
+		cli_warnx("unknown option '%s' or missing argument (see "
+		    "--help)", arg);
+	return RG_EXIT_NO_COMMAND;
 }
 
 void

@@ -48,6 +48,7 @@ main(int argc, char **argv)
 
 	/* nothing but stdio may leak into what we run (doas does the same) */
 	closefrom(STDERR_FILENO + 1);
+	opterr = 0;	/* our own message, below */
 	while ((ch = getopt_long(argc, argv, "+c:hV", lopts, NULL)) != -1) {
 		switch (ch) {
 		case 'c':
@@ -60,8 +61,7 @@ main(int argc, char **argv)
 			printf("rootgate %s\n", RG_VERSION);
 			return RG_EXIT_OK;
 		default:
-			usage(stderr);
-			return RG_EXIT_NO_COMMAND;
+			return cli_usage_error(argv[optind - 1]);
 		}
 	}
 	dashdash = optind > 1 && strcmp(argv[optind - 1], "--") == 0;

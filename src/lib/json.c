@@ -43,7 +43,15 @@ json_str(FILE *fp, const char *s)
 		size_t n = utf8_len(p);
 
 		if (n == 0) {
-			fprintf(fp, "\\u%04x", *p++);
+			/* a byte that is not UTF-8: as Python's surrogateescape
+			 * (U+DC80..U+DCFF), which valid text never contains */
+			fprintf(fp, "\\u%04x", 0xdc00u | *p++);
+			continue;
+		}
+		if (n == 2 && p[0] == 0xc2 && p[1] < 0xa0) {
+			/* C1 controls (U+0080..U+009F; U+009B is CSI) */
+			fprintf(fp, "\\u%04x", p[1]);
+			p += 2;
 			continue;
 		}
 		if (n > 1) {

@@ -160,9 +160,10 @@ parse_size(struct constraint *ck, char **w, size_t nw, char *err,
 			const char *s = w[i] + 9;
 
 			if (strlen(s) >= sizeof(ck->u.size.suffixes) ||
-			    strspn(s, "KMGTPEkmgtpe") != strlen(s))
+			    strspn(s, "KMGTPEkmgtpeBb") != strlen(s))
 				return snprintf(err, errlen, "bad suffixes '%s' "
-				    "(letters of KMGTPE, either case)", s), -1;
+				    "(letters of KMGTPE or b, either case)", s),
+				    -1;
 			strlcpy(ck->u.size.suffixes, s,
 			    sizeof(ck->u.size.suffixes));
 		} else

@@ -51,7 +51,7 @@ reader(char *str, int num, void *stream)
 	s->lineno++;
 	take = n + (p[n] == '\n');
 	s->off += take;
-	if (n > INI_SRC_MAX_LINE || (int)take >= num) {
+	if (n > INI_SRC_MAX_LINE || (int)take + 1 > num) {
 		rg_errlist_add(s->errs, 0, s->file, s->lineno, "line too long "
 		    "(more than %d bytes; continue a value on an indented "
 		    "line)", INI_SRC_MAX_LINE);

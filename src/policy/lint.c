@@ -106,6 +106,13 @@ lint_constraint(const struct rule *r, const struct constraint *ck,
 			warn(w, r, "path-anywhere", ck->line, "<%s>: a path "
 			    "prefix of / allows any file", ck->name);
 		else if (s->enabled && (s->ns & SBX_NS_MOUNT) &&
+		    s->private_tmp && pathcanon_beneath(ck->u.path.prefix,
+		    "/tmp", true) && !writable_covers(s, ck->u.path.prefix))
+			warn(w, r, "not-visible", ck->line, "<%s> is beneath "
+			    "/tmp, which the command sees private and empty "
+			    "(add it to writable, or private-tmp = no)",
+			    ck->name);
+		else if (s->enabled && (s->ns & SBX_NS_MOUNT) &&
 		    (ck->u.path.flags & CKP_NEW) &&
 		    !writable_covers(s, ck->u.path.prefix))
 			warn(w, r, "not-writable", ck->line, "<%s> may be new, "

@@ -43,6 +43,7 @@ sbx_clear(struct sbx_profile *s)
 	strv_free(s->sc_deny, s->nsc_deny);
 	strv_free(s->writable, s->nwritable);
 	strv_free(s->hidden, s->nhidden);
+	strv_free(s->nofollow, s->nnofollow);
 	free(s->cwd);
 }
 

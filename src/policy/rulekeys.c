@@ -12,6 +12,7 @@
  * 2. A sandbox key in a rule with `sandbox = off` is an error: a profile is
  *    either applied whole or visibly absent.
  */
+#define _GNU_SOURCE	/* asprintf */
 #include <cap-ng.h>
 #include <ctype.h>
 #include <errno.h>
@@ -41,6 +42,9 @@ struct ctx {
 	struct loadcache *lc;
 	struct rg_errlist *errs;
 	bool sandbox_keys;	/* a sandbox key was given */
+	bool follow_symlinks;	/* follow-symlinks = yes */
+	bool hide_defaults;	/* hidden-defaults (default yes) */
+	const struct kv *private_tmp_kv, *mountkey_kv;
 	unsigned sandbox_keys_line;
 	const struct kv *exec_kv, *args_kv, *user_kv, *group_kv;
 };
@@ -199,6 +203,34 @@ k_description(struct rule *r, const struct kv *kv, struct ctx *c)
 	return 0;
 }
 
+/* Is line "ID: ..." with a known lint id? */
+static bool
+starts_with_risk(const char *line)
+{
+	const char *colon = strchr(line, ':');
+	char id[64];
+	size_t n;
+
+	if (colon == NULL || (n = (size_t)(colon - line)) >= sizeof(id))
+		return false;
+	memcpy(id, line, n);
+	id[n] = '\0';
+	return policy_lint_id_known(id);
+}
+
+/* A line that does not start a new "ID: reason" continues the reason. */
+static int
+continue_reason(struct rule *r, const char *line)
+{
+	char *prev = r->accept[r->naccept - 1], *joined;
+
+	if (asprintf(&joined, "%s %s", prev, line) < 0)
+		return -1;
+	free(prev);
+	r->accept[r->naccept - 1] = joined;
+	return 0;
+}
+
 static int
 k_accept(struct rule *r, const struct kv *kv, struct ctx *c)
 {
@@ -212,6 +244,11 @@ k_accept(struct rule *r, const struct kv *kv, struct ctx *c)
 		char *colon = strchr(line, ':');
 		const char *why;
 
+		if (!starts_with_risk(line) && r->naccept > 0 && rc == 0) {
+			if (continue_reason(r, line) < 0)
+				rc = kerr(c, kv, "out of memory");
+			continue;
+		}
 		if (colon == NULL) {
 			rc = kerr(c, kv, "expected 'ID: reason', not '%s'", line);
 			continue;
@@ -404,6 +441,8 @@ k_namespaces(struct rule *r, const struct kv *kv, struct ctx *c)
 
 	if (push_words(&w, &nw, kv->value, c, kv) < 0)
 		return -1;
+	if (nw == 0)
+		return kerr(c, kv, "empty (write 'none' for no namespaces)");
 	r->sbx.ns = 0;
 	for (size_t i = 0; i < nw; i++) {
 		size_t j;
@@ -529,7 +568,6 @@ RLIMIT_KEY(k_rl_cpu, SBX_RL_CPU, false)
 RLIMIT_KEY(k_rl_fsize, SBX_RL_FSIZE, true)
 RLIMIT_KEY(k_rl_nofile, SBX_RL_NOFILE, false)
 RLIMIT_KEY(k_rl_nproc, SBX_RL_NPROC, false)
-RLIMIT_KEY(k_rl_core, SBX_RL_CORE, true)
 
 static int
 k_timeout(struct rule *r, const struct kv *kv, struct ctx *c)
@@ -576,19 +614,54 @@ abs_paths(char ***v, size_t *n, const struct kv *kv, struct ctx *c)
 static int
 k_writable(struct rule *r, const struct kv *kv, struct ctx *c)
 {
+	c->mountkey_kv = kv;
 	return abs_paths(&r->sbx.writable, &r->sbx.nwritable, kv, c);
 }
 
 static int
 k_hidden(struct rule *r, const struct kv *kv, struct ctx *c)
 {
+	c->mountkey_kv = kv;
 	return abs_paths(&r->sbx.hidden, &r->sbx.nhidden, kv, c);
 }
 
 static int
 k_private_tmp(struct rule *r, const struct kv *kv, struct ctx *c)
 {
+	c->private_tmp_kv = kv;
 	if (parse_bool(kv->value, &r->sbx.private_tmp) < 0)
+		return kerr(c, kv, "expected yes or no, not '%s'", kv->value);
+	return 0;
+}
+
+static int
+k_devices(struct rule *r, const struct kv *kv, struct ctx *c)
+{
+	if (strcmp(kv->value, "minimal") == 0)
+		r->sbx.host_devices = false;
+	else if (strcmp(kv->value, "host") == 0)
+		r->sbx.host_devices = true;
+	else
+		return kerr(c, kv, "expected minimal or host, not '%s'",
+		    kv->value);
+	c->mountkey_kv = kv;
+	return 0;
+}
+
+static int
+k_follow_symlinks(struct rule *r, const struct kv *kv, struct ctx *c)
+{
+	(void)r;
+	if (parse_bool(kv->value, &c->follow_symlinks) < 0)
+		return kerr(c, kv, "expected yes or no, not '%s'", kv->value);
+	return 0;
+}
+
+static int
+k_hidden_defaults(struct rule *r, const struct kv *kv, struct ctx *c)
+{
+	(void)r;
+	if (parse_bool(kv->value, &c->hide_defaults) < 0)
 		return kerr(c, kv, "expected yes or no, not '%s'", kv->value);
 	return 0;
 }
@@ -647,6 +720,17 @@ k_pids_max(struct rule *r, const struct kv *kv, struct ctx *c)
 	return 0;
 }
 
+/* Secrets a command run for a service never needs to read (hidden unless
+ * hidden-defaults = no). Paths that do not exist are skipped. */
+static const char *const hidden_defaults[] = {
+	"/etc/shadow", "/etc/shadow-", "/etc/gshadow", "/etc/gshadow-",
+	"/etc/sudoers", "/etc/sudoers.d", "/etc/ssh", "/root", "/etc/rootgate",
+	NULL
+};
+#define RG_HIDDEN_DEFAULTS_DOC "/etc/shadow, /etc/gshadow and their " \
+	"backups, /etc/sudoers, /etc/sudoers.d, /etc/ssh, /root, " \
+	"/etc/rootgate"
+
 static const struct keydef keys[] = {
 	{ "description", true, false, k_description, "TEXT", "",
 	  "what the rule is for, shown by list and explain" },
@@ -691,18 +775,25 @@ static const struct keydef keys[] = {
 	  "unchanged", "open files" },
 	{ "rlimit-nproc", false, true, k_rl_nproc, "N|unlimited",
 	  "unchanged", "processes of the run-as user" },
-	{ "rlimit-core", false, true, k_rl_core, "SIZE", "0",
-	  "core dump size" },
 	{ "timeout", false, true, k_timeout, "DURATION", "none",
 	  "wall clock; then SIGTERM, grace, SIGKILL (status 124)" },
 	{ "grace", false, true, k_grace, "DURATION", "2s",
-	  "SIGTERM to SIGKILL after a timeout" },
+	  "SIGTERM to SIGKILL after a timeout (0: SIGKILL at once)" },
 	{ "writable", true, true, k_writable, "/PATH...", "none",
 	  "paths left writable; everything else is read-only" },
 	{ "hidden", true, true, k_hidden, "/PATH...", "none",
 	  "paths masked (empty)" },
 	{ "private-tmp", false, true, k_private_tmp, "yes|no", "yes",
 	  "a private, empty /tmp" },
+	{ "devices", false, true, k_devices, "minimal|host", "minimal",
+	  "minimal: /dev has null zero full random urandom tty, and device "
+	  "nodes elsewhere do not work (nodev); host: the host's /dev" },
+	{ "follow-symlinks", false, true, k_follow_symlinks, "yes|no", "no",
+	  "no: the directories path arguments point into are mounted "
+	  "nosymfollow, so a symlink swapped in after the check is not "
+	  "followed" },
+	{ "hidden-defaults", false, true, k_hidden_defaults, "yes|no", "yes",
+	  "also hide the host's secrets (" RG_HIDDEN_DEFAULTS_DOC ")" },
 	{ "cwd", false, true, k_cwd, "/PATH", "/",
 	  "working directory" },
 	{ "umask", false, true, k_umask, "OCTAL", "022", "file mode mask" },
@@ -820,6 +911,51 @@ resolve_ids(struct rule *r, struct ctx *c)
 		    r->group);
 }
 
+static int
+push_unique(char ***v, size_t *n, const char *s)
+{
+	return strv_find(*v, *n, s) >= 0 ? 0 : strv_push(v, n, s);
+}
+
+/*
+ * The lists only the loader can derive: the directories the rule's path
+ * arguments may point into are mounted nosymfollow (a symlink the caller
+ * swaps in after the check is then not followed by the command; "/" is
+ * left alone: the system's own symlinks, /lib64 among them, must work),
+ * and the host's secrets join `hidden`.
+ */
+static void
+finish_mount_lists(struct rule *r, struct ctx *c)
+{
+	int rc = 0;
+
+	for (size_t i = 0; !c->follow_symlinks && i < r->ncks; i++)
+		if (r->cks[i].kind == CK_PATH &&
+		    strcmp(r->cks[i].u.path.prefix, "/") != 0)
+			rc |= push_unique(&r->sbx.nofollow, &r->sbx.nnofollow,
+			    r->cks[i].u.path.prefix);
+	for (size_t i = 0; c->hide_defaults && hidden_defaults[i]; i++)
+		rc |= push_unique(&r->sbx.hidden, &r->sbx.nhidden,
+		    hidden_defaults[i]);
+	if (rc != 0)
+		rg_errlist_add(c->errs, 0, c->file, r->line, "out of memory");
+}
+
+/* The file-system keys need a mount namespace to mean anything. */
+static void
+check_mount_keys(struct rule *r, struct ctx *c)
+{
+	if (!r->sbx.enabled || (r->sbx.ns & SBX_NS_MOUNT))
+		return;
+	if (c->mountkey_kv != NULL)
+		kerr(c, c->mountkey_kv, "needs the mount namespace "
+		    "(namespaces = mount ...)");
+	if (c->private_tmp_kv != NULL && r->sbx.private_tmp)
+		kerr(c, c->private_tmp_kv, "needs the mount namespace "
+		    "(namespaces = mount ...)");
+	r->sbx.private_tmp = false;	/* the default follows the namespace */
+}
+
 static void
 check_exec(struct rule *r, struct ctx *c)
 {
@@ -844,7 +980,8 @@ void
 rulekeys_build(struct rule *r, const struct kv *kv, size_t nkv,
     const char *file, struct loadcache *lc, struct rg_errlist *errs)
 {
-	struct ctx c = { .file = file, .lc = lc, .errs = errs };
+	struct ctx c = { .file = file, .lc = lc, .errs = errs,
+	    .hide_defaults = true };
 	size_t before = rg_errlist_nerrors(errs);
 	char err[RG_ERR_MSGLEN - 64];
 
@@ -873,6 +1010,11 @@ rulekeys_build(struct rule *r, const struct kv *kv, size_t nkv,
 	if (!r->sbx.enabled && c.sandbox_keys)
 		rg_errlist_add(errs, 0, file, c.sandbox_keys_line, "sandbox "
 		    "keys in a rule with sandbox = off");
+	check_mount_keys(r, &c);
+	/* only a rule that loaded whole has constraints to derive from */
+	if (r->sbx.enabled && (r->sbx.ns & SBX_NS_MOUNT) &&
+	    rg_errlist_nerrors(errs) == before)
+		finish_mount_lists(r, &c);
 	if (r->exec == NULL && c.exec_kv == NULL)
 		rg_errlist_add(errs, 0, file, r->line, "rule '%s' has no exec",
 		    r->name);

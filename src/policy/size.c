@@ -74,6 +74,8 @@ unit_multiplier(char c)
 
 	if (c == '\0')
 		return 0;
+	if (c == 'b' || c == 'B')
+		return 1;	/* bytes, as lvcreate -L 1073741824b */
 	u = strchr(binary_units, to_upper(c));
 	if (u == NULL)
 		return 0;

@@ -15,6 +15,9 @@
  * 4. No stack is passed (stack = 0): like fork, the child runs on a
  *    copy of the parent's stack. Raw clone3 skips glibc's atfork
  *    handlers; the callers are single-threaded, so no lock can be held.
+ * 5. With a pid namespace the child is never the command: it is the
+ *    init of pidinit.c, which keeps the status pipe open to the end and
+ *    closes it by exiting right after its SPAWN_ST_WSTATUS record.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -39,6 +42,8 @@ child_main(const struct sbx_enter *e, int execfd, char *const *argv,
 	enum sbx_stage stage;
 	int errnum;
 
+	if (sandbox_has_init(e->prep))
+		pidinit_main(e, execfd, argv, envp, statusfd);
 	if (sandbox_enter(e, &stage, &errnum) == 0) {
 		execfd_exec(execfd, argv, envp);
 		stage = SBX_ST_EXEC;
@@ -60,7 +65,10 @@ spawn_start(struct sbx_enter *e, int execfd, char *const *argv,
 	int pfd[2], pidfd = -1, keep[2], e2;
 	long pid;
 
-	if (pipe2(pfd, O_CLOEXEC) < 0)
+	/* O_NONBLOCK: the supervisor reads it only after the reap, when
+	 * it must be at EOF (never block on a bug); the writers put at
+	 * most three 8-byte records in an empty pipe, which never fails. */
+	if (pipe2(pfd, O_CLOEXEC | O_NONBLOCK) < 0)
 		return rg_err_set(err, "", 0, errno,
 		    "unable to create status pipe");
 	keep[0] = execfd;

@@ -11,20 +11,23 @@
  *    been recycled. kill(-pgid) targets the child's session: the kernel
  *    does not hand out a pid still in use as a pgid, so while any member
  *    lives the group is ours.
- * 3. pid 1 of a pid namespace ignores every signal it has no handler
- *    for, even from its parent namespace (pid_namespaces(7)), so a
- *    forwarded SIGTERM would do nothing to `sleep`. When the child
- *    neither catches nor ignores the signal (SigCgt/SigIgn in
- *    /proc/PID/status), we deliver SIGKILL instead and report 128+N for
- *    the signal N the caller sent: what N would have done outside the
- *    namespace. (Racy only against a handler installed at that instant.)
+ * 3. With a pid namespace the child is its init (pidinit.c), not the
+ *    command: signals go to the init, which forwards them to the
+ *    command, and the init reports the command's raw wait status as a
+ *    SPAWN_ST_WSTATUS record on the status pipe. That status, not the
+ *    init's, makes the exit status: 128+N is the command's own death by
+ *    signal N, whoever sent it. No signal is ever rewritten.
  * 4. On timeout: SIGTERM (as 3), grace period, then SIGKILL to the whole
- *    tree: pid 1 of the namespace (the kernel kills the rest) or the
+ *    tree: the init (the kernel kills the rest of the namespace) or the
  *    child's process group. Status 124.
  * 5. We return only when no descendant is left: with a pid namespace,
  *    the kernel kills and reaps the namespace before pid 1's exit is
  *    reported; without one, we are the child subreaper and kill and reap
  *    whatever is left (the session, then every re-parented orphan).
+ * 6. The status pipe is read once, after the reap: by then every writer
+ *    (the command, the init) is gone, so every record is there and the
+ *    pipe is at EOF; reading it earlier would only cost the run a
+ *    wake-up at exec and another for the init's record.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -52,8 +55,9 @@
 struct sup {
 	const struct spawn_child *c;
 	const struct supervise_opts *o;
-	int emulated;		/* signal N sent as SIGKILL (inv. 3) */
 	int phase;		/* timeout: 0 none, 1 SIGTERM sent, 2 KILL */
+	bool cmd_reported;	/* the init sent the command's status */
+	int cmd_wstatus;	/* ... this one (invariant 3) */
 	int64_t next_ms;	/* next timeout deadline, -1 = none */
 };
 
@@ -72,37 +76,11 @@ pidfd_kill(int pidfd, int sig)
 	return (int)syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0);
 }
 
-/* Whether sig would be acted on by default (invariant 3). */
-static int
-default_disposition(pid_t pid, int sig)
-{
-	char path[64], line[256];
-	uint64_t cgt = 0, ign = 0, bit = UINT64_C(1) << (sig - 1);
-	FILE *fp;
-
-	snprintf(path, sizeof(path), "/proc/%ld/status", (long)pid);
-	if ((fp = fopen(path, "re")) == NULL)
-		return 1;
-	while (fgets(line, sizeof(line), fp) != NULL) {
-		if (strncmp(line, "SigIgn:", 7) == 0)
-			ign = strtoull(line + 7, NULL, 16);
-		else if (strncmp(line, "SigCgt:", 7) == 0)
-			cgt = strtoull(line + 7, NULL, 16);
-	}
-	fclose(fp);
-	return !(cgt & bit) && !(ign & bit);
-}
-
 static void
-send_sig(struct sup *s, int sig, int emulate)
+send_sig(const struct sup *s, int sig)
 {
 	if (s->o->pidns) {
-		if (sig != SIGKILL && default_disposition(s->c->pid, sig)) {
-			if (emulate)
-				s->emulated = sig;
-			sig = SIGKILL;
-		}
-		(void)pidfd_kill(s->c->pidfd, sig);
+		(void)pidfd_kill(s->c->pidfd, sig);	/* the init */
 		return;
 	}
 	/* ESRCH before the child's setsid(): then the child alone. */
@@ -115,12 +93,12 @@ on_deadline(struct sup *s, struct run_outcome *out)
 {
 	if (s->phase == 0) {
 		out->timed_out = true;
-		send_sig(s, SIGTERM, 0);
+		send_sig(s, SIGTERM);
 		s->phase = 1;
 		s->next_ms = now_ms() + (s->o->grace_ms ? s->o->grace_ms :
 		    DEFAULT_GRACE_MS);
 	} else {
-		send_sig(s, SIGKILL, 0);
+		send_sig(s, SIGKILL);
 		s->phase = 2;
 		s->next_ms = -1;
 	}
@@ -132,23 +110,29 @@ on_signal(struct sup *s)
 	struct signalfd_siginfo si;
 
 	while (read(s->o->sigfd, &si, sizeof(si)) == sizeof(si))
-		send_sig(s, (int)si.ssi_signo, 1);
+		send_sig(s, (int)si.ssi_signo);
 }
 
+/* Invariant 6: after the reap, every record is in the pipe. */
 static void
-on_status(int fd, bool *open, struct run_outcome *out)
+read_status(struct sup *s, struct run_outcome *out)
 {
 	struct spawn_status st;
-	ssize_t n = read(fd, &st, sizeof(st));
+	ssize_t n;
 
-	if (n < 0 && (errno == EINTR || errno == EAGAIN))
-		return;
-	*open = false;
-	if (n == (ssize_t)sizeof(st)) {
-		snprintf(out->stage, sizeof(out->stage), "%s",
-		    sandbox_stage_name(st.stage));
-		out->child_errno = st.errnum;
-	} else if (n != 0) {	/* short record or read error */
+	while ((n = read(s->c->statusfd, &st, sizeof(st))) ==
+	    (ssize_t)sizeof(st)) {
+		if (st.stage == SPAWN_ST_WSTATUS) {
+			s->cmd_reported = true;		/* invariant 3 */
+			s->cmd_wstatus = st.errnum;
+		} else if (out->stage[0] == '\0') {
+			/* The first failure: the init's may follow. */
+			snprintf(out->stage, sizeof(out->stage), "%s",
+			    sandbox_stage_name(st.stage));
+			out->child_errno = st.errnum;
+		}
+	}
+	if (n != 0 && out->stage[0] == '\0') {	/* short record, error */
 		snprintf(out->stage, sizeof(out->stage), "status pipe");
 		out->child_errno = n < 0 ? errno : EPROTO;
 	}
@@ -179,7 +163,11 @@ reap_rest(pid_t pgid)
 static void
 set_status(const struct sup *s, struct run_outcome *out)
 {
-	int ws = out->wstatus;
+	int ws;
+
+	if (s->cmd_reported)
+		out->wstatus = s->cmd_wstatus;
+	ws = out->wstatus;
 
 	out->started = out->stage[0] == '\0';
 	if (!out->started)
@@ -188,8 +176,6 @@ set_status(const struct sup *s, struct run_outcome *out)
 		out->status = RG_EXIT_TIMEOUT;
 	else if (WIFEXITED(ws))
 		out->status = WEXITSTATUS(ws);
-	else if (WIFSIGNALED(ws) && s->emulated && WTERMSIG(ws) == SIGKILL)
-		out->status = RG_EXIT_SIGNAL_BASE + s->emulated;
 	else if (WIFSIGNALED(ws))
 		out->status = RG_EXIT_SIGNAL_BASE + WTERMSIG(ws);
 	else
@@ -200,45 +186,34 @@ int
 supervise(const struct spawn_child *c, const struct supervise_opts *o,
     struct run_outcome *out)
 {
-	struct sup s = { c, o, 0, 0, -1 };
-	bool pipe_open = true, reaped = false, failed = false;
-	struct pollfd pfd[3];
+	struct sup s = { .c = c, .o = o, .next_ms = -1 };
+	bool reaped = false, failed = false;
+	struct pollfd pfd[2];
 	int64_t t;
 
 	if (o->timeout_ms > 0)
 		s.next_ms = now_ms() + o->timeout_ms;
-	while (!reaped || pipe_open) {
-		int nfd = 0, tmo = -1, idx_pid = -1, idx_st = -1;
+	while (!reaped) {
+		int tmo = -1;
 
-		pfd[nfd++] = (struct pollfd){ o->sigfd, POLLIN, 0 };
-		if (!reaped) {
-			idx_pid = nfd;
-			pfd[nfd++] = (struct pollfd){ c->pidfd, POLLIN, 0 };
-		}
-		if (pipe_open) {
-			idx_st = nfd;
-			pfd[nfd++] = (struct pollfd){ c->statusfd, POLLIN, 0 };
-		}
-		if (s.next_ms >= 0 && !reaped) {
+		pfd[0] = (struct pollfd){ o->sigfd, POLLIN, 0 };
+		pfd[1] = (struct pollfd){ c->pidfd, POLLIN, 0 };
+		if (s.next_ms >= 0) {
 			t = s.next_ms - now_ms();
 			tmo = t < 0 ? 0 : t > INT32_MAX ? INT32_MAX : (int)t;
 		}
-		if (poll(pfd, (nfds_t)nfd, tmo) < 0) {
+		if (poll(pfd, 2, tmo) < 0) {
 			if (errno == EINTR)
 				continue;
 			/* Cannot supervise: fail closed, kill and reap. */
-			send_sig(&s, SIGKILL, 0);
-			if (!reaped)
-				(void)wait4(c->pid, &out->wstatus, __WALL,
-				    &out->ru);
+			send_sig(&s, SIGKILL);
+			(void)wait4(c->pid, &out->wstatus, __WALL, &out->ru);
 			failed = true;
 			break;
 		}
 		if (pfd[0].revents & POLLIN)
 			on_signal(&s);
-		if (idx_st >= 0 && pfd[idx_st].revents)
-			on_status(c->statusfd, &pipe_open, out);
-		if (idx_pid >= 0 && pfd[idx_pid].revents &&
+		if (pfd[1].revents &&
 		    wait4(c->pid, &out->wstatus, __WALL, &out->ru) == c->pid)
 			reaped = true;
 		if (!reaped && s.next_ms >= 0 && now_ms() >= s.next_ms)
@@ -246,6 +221,7 @@ supervise(const struct spawn_child *c, const struct supervise_opts *o,
 	}
 	if (!o->pidns)
 		reap_rest(c->pid);
+	read_status(&s, out);
 	set_status(&s, out);
 	return failed ? -1 : 0;
 }

@@ -11,10 +11,26 @@
  *    applies was validated and built by sandbox_prepare().
  * 4. With sbx->enabled false (rootwrap compatibility), the child still
  *    gets a new session, exactly fds 0-2 and the run-as ids; nothing
- *    else (no namespaces, limits, capability drop, NNP or seccomp).
+ *    else (no namespaces, limits, capability drop, NNP or seccomp), and
+ *    never an init (there is no pid namespace).
+ * 5. With a pid namespace the steps are split at the init's fork
+ *    (src/run/pidinit.c). Before it, in the init: what the namespace
+ *    shares or the command inherits and that needs full root - mounts
+ *    and /proc, limits (raising a hard one needs CAP_SYS_RESOURCE), cwd,
+ *    descriptors, dispositions. After it, in the command: its session,
+ *    bounding set, ids, capabilities, no_new_privs, seccomp - the rule's
+ *    filter only there, so an sc_deny entry can never break the init.
+ *    In the init, once the command has exec'd: bounding set and all
+ *    capabilities dropped, the same ids, not dumpable (no ptrace of it
+ *    or read of its memory by the command), no_new_privs, and an
+ *    allow-list of the calls its loop makes. So the init holds nothing
+ *    the command lacks and can do nothing for it but forward four
+ *    signals and reap. (The init's limits are the command's: one more
+ *    process of the run-as uid counts against RLIMIT_NPROC.)
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,6 +58,8 @@ static const char *const stage_names[SBX_ST_COUNT] = {
 	[SBX_ST_NNP] = "set no_new_privs",
 	[SBX_ST_SECCOMP] = "load seccomp filter",
 	[SBX_ST_EXEC] = "execute",
+	[SBX_ST_FORK] = "fork the command",
+	[SBX_ST_INIT] = "confine the namespace init",
 };
 
 const char *
@@ -72,6 +90,11 @@ sandbox_prepare(const struct sbx_profile *sbx, struct sbx_prepared *p,
 	p->clone_flags = sbx_ns_clone_flags(sbx);
 	if (sbx_seccomp_build(sbx, &p->bpf, &p->nbpf, err) < 0)
 		return -1;
+	if ((p->clone_flags & CLONE_NEWPID) &&
+	    sbx_seccomp_build_init(&p->init_bpf, &p->ninit_bpf, err) < 0) {
+		sandbox_release(p);
+		return -1;
+	}
 	if (sbx_cgroup_create(sbx, p, warn, warnlen, err) < 0) {
 		sandbox_release(p);
 		return -1;
@@ -85,23 +108,58 @@ sandbox_release(struct sbx_prepared *p)
 	free(p->bpf);
 	p->bpf = NULL;
 	p->nbpf = 0;
+	free(p->init_bpf);
+	p->init_bpf = NULL;
+	p->ninit_bpf = 0;
 	sbx_cgroup_remove(p);
+}
+
+bool
+sandbox_has_init(const struct sbx_prepared *p)
+{
+	return (p->clone_flags & CLONE_NEWPID) != 0;
 }
 
 /* Dispositions set to SIG_IGN and the blocked mask survive execve: the
  * command starts with neither (rootwrap resets SIGPIPE the same way). */
-static int
-reset_signals(void)
+static void
+default_dispositions(void)
 {
-	sigset_t none;
-
 	for (int sig = 1; sig < NSIG; sig++)
 		if (sig != SIGKILL && sig != SIGSTOP)
 			/* EINVAL for glibc's internal signals 32, 33: fine,
 			 * they cannot be set by anyone, so not ignored. */
 			(void)signal(sig, SIG_DFL);
+}
+
+static int
+unblock_signals(void)
+{
+	sigset_t none;
+
 	sigemptyset(&none);
 	return sigprocmask(SIG_SETMASK, &none, NULL);
+}
+
+static int
+reset_signals(void)
+{
+	default_dispositions();
+	return unblock_signals();
+}
+
+/* The init keeps the forwarded signals blocked (the parent blocked
+ * them) and blocks SIGCHLD too: all wait for its sigwaitinfo. Blocked,
+ * they are queued even though it is pid 1 with default dispositions. */
+static int
+init_signals(void)
+{
+	sigset_t chld;
+
+	default_dispositions();
+	sigemptyset(&chld);
+	sigaddset(&chld, SIGCHLD);
+	return sigprocmask(SIG_BLOCK, &chld, NULL);
 }
 
 static int
@@ -164,5 +222,78 @@ sandbox_enter(const struct sbx_enter *e, enum sbx_stage *stage, int *errnum)
 	if (on)
 		STEP(SBX_ST_SECCOMP,
 		    sbx_seccomp_load(e->prep->bpf, e->prep->nbpf));
+	return 0;
+}
+
+int
+sandbox_enter_init(const struct sbx_enter *e, enum sbx_stage *stage,
+    int *errnum)
+{
+	const struct sbx_profile *s = e->sbx;
+
+	/* At once: should rootgate die now, the namespace dies with it.
+	 * Set again in sandbox_confine_init (the id change clears it). */
+	STEP(SBX_ST_PDEATHSIG, prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0));
+	/* Dispositions are inherited by the command; the mask is kept. */
+	STEP(SBX_ST_SIGNALS, init_signals());
+	/* Out of the caller's session: a ^C on its terminal reaches
+	 * rootgate, which forwards it once, not the init a second time. */
+	STEP(SBX_ST_SETSID, setsid());
+	/* The mount namespace is shared; /proc must be mounted by a member
+	 * of the new pid namespace. */
+	STEP(SBX_ST_MOUNT, sbx_mount_apply(s));
+	/* Still root, with CAP_SYS_RESOURCE; inherited by the fork. */
+	STEP(SBX_ST_RLIMIT, sbx_rlimit_apply(s));
+	STEP(SBX_ST_CWD, set_cwd(s));
+	/* The command inherits 0-2 and the exec fd; the init closes them
+	 * in sandbox_confine_init. */
+	STEP(SBX_ST_FDS, sbx_fds_apply(e->fds, e->keep, e->nkeep));
+	return 0;
+}
+
+int
+sandbox_enter_command(const struct sbx_enter *e, enum sbx_stage *stage,
+    int *errnum)
+{
+	const struct sbx_profile *s = e->sbx;
+
+	/* Its own session and group, away from the init: a kill(0, ...)
+	 * by the command does not reach the init. */
+	STEP(SBX_ST_SETSID, setsid());
+	/* Before seccomp, which an sc_deny entry could make refuse it. */
+	STEP(SBX_ST_SIGNALS, unblock_signals());
+	/* Then as sandbox_enter, from the bounding set on. No parent-death
+	 * signal: its parent is the init, and when the init dies the
+	 * kernel kills the whole namespace. */
+	STEP(SBX_ST_BOUNDING, sbx_caps_bound(s->caps));
+	STEP(SBX_ST_IDS, sbx_caps_keep(s->caps));
+	STEP(SBX_ST_IDS, sbx_ids_apply(e->uid, e->gid));
+	STEP(SBX_ST_CAPS, sbx_caps_apply(s->caps));
+	STEP(SBX_ST_NNP, prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0));
+	STEP(SBX_ST_SECCOMP, sbx_seccomp_load(e->prep->bpf, e->prep->nbpf));
+	return 0;
+}
+
+int
+sandbox_confine_init(const struct sbx_enter *e, enum sbx_stage *stage,
+    int *errnum)
+{
+	/* The caller's streams and the executable are the command's
+	 * business: the init holds only the status pipe. */
+	STEP(SBX_ST_FDS, close_range(0, 2, 0));
+	if (e->nkeep > 0)
+		(void)close(e->keep[0]);	/* EBADF impossible: ours */
+	/* Nothing to keep: bounding set first (needs CAP_SETPCAP). */
+	STEP(SBX_ST_INIT, sbx_caps_bound(0));
+	/* The command's ids: signalling it needs no capability then. */
+	STEP(SBX_ST_INIT, sbx_ids_apply(e->uid, e->gid));
+	STEP(SBX_ST_INIT, sbx_caps_apply(0));
+	STEP(SBX_ST_INIT, prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0));
+	/* After the id change, which may reset it: no ptrace, no
+	 * /proc/1/mem for a command that shares our uid. */
+	STEP(SBX_ST_INIT, prctl(PR_SET_DUMPABLE, 0, 0, 0, 0));
+	STEP(SBX_ST_INIT, prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0));
+	STEP(SBX_ST_INIT, sbx_seccomp_load(e->prep->init_bpf,
+	    e->prep->ninit_bpf));
 	return 0;
 }

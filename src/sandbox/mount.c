@@ -21,16 +21,39 @@
  * 5. A new pid namespace gets a fresh, read-only /proc, so the command
  *    sees only its own processes and cannot write the host's sysctls
  *    (uid 0 may write /proc/sys without any capability).
+ * 6. The private /tmp is an empty tmpfs, except for each writable path
+ *    strictly beneath /tmp: before the tmpfs covers /tmp, a detached
+ *    clone of that path's tree is taken (open_tree(OPEN_TREE_CLONE |
+ *    AT_RECURSIVE)), then moved onto a mount point created inside the
+ *    tmpfs (intermediate directories 0755, root-owned). It is the host's
+ *    directory (writes land on the host) and a mount of its own, so
+ *    invariant 3 applies to it unchanged. The directories created to
+ *    reach it are scaffolding, not the host's: the first one below /tmp
+ *    is bound onto itself, so the read-only pass leaves that subtree
+ *    read-only (EROFS, as anywhere else outside the writable paths)
+ *    while the rest of the private /tmp stays writable. Such paths are
+ *    resolved with
+ *    RESOLVE_NO_SYMLINKS: /tmp is world-writable, and a symlink planted
+ *    there must not redirect a writable bind (the run fails, ELOOP).
+ *    Anything else under /tmp - including a path constraint's prefix
+ *    that is only read - is simply not visible in the sandbox. A path
+ *    equal to /tmp names the private /tmp itself.
+ * 7. A hidden path under the private /tmp that no writable path brings
+ *    back is already hidden: skipped, never an error.
  * Any failure fails the run: a half-read-only tree is never executed in.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <stdbool.h>
+#include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
+#include <linux/openat2.h>
 
 #include "diag.h"
 #include "policy.h"
@@ -41,6 +64,21 @@
 #endif
 
 #define MAX_WRITABLE 64		/* ro_before is a uint64_t */
+
+/* Strictly beneath /tmp (lexically; paths are absolute and normalised
+ * by the loader). */
+static bool
+under_tmp(const char *path)
+{
+	return strncmp(path, "/tmp/", 5) == 0 && path[5] != '\0';
+}
+
+/* Invariant 6: carried into the private /tmp. */
+static bool
+tmp_carried(const struct sbx_profile *sbx, size_t i)
+{
+	return sbx->private_tmp && under_tmp(sbx->writable[i]);
+}
 
 static int
 setattr(const char *path, unsigned flags, uint64_t set, uint64_t clr)
@@ -100,6 +138,144 @@ mask_path(const char *path)
 	    MS_NOSUID | MS_NOEXEC, NULL);
 }
 
+/* Invariant 6, before the tmpfs: a detached clone of path's tree. */
+static int
+clone_tree(const char *path)
+{
+	struct open_how how = {
+		.flags = O_PATH | O_CLOEXEC,
+		.resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
+	};
+	int fd, tree, e;
+
+	fd = (int)syscall(SYS_openat2, AT_FDCWD, path, &how, sizeof(how));
+	if (fd < 0)
+		return -1;
+	tree = open_tree(fd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC |
+	    AT_RECURSIVE | AT_EMPTY_PATH);
+	e = errno;
+	close(fd);
+	errno = e;
+	return tree;
+}
+
+/* Invariant 6, in the new tmpfs: the read-only scaffolding, one bind of
+ * /tmp/FIRST per first component (once: an earlier path may share it). */
+static int
+scaffold(const struct sbx_profile *sbx, size_t i)
+{
+	const char *path = sbx->writable[i], *slash = strchr(path + 5, '/');
+	char top[PATH_MAX];
+	size_t n;
+
+	if (slash == NULL)	/* /tmp/FIRST itself: nothing to reach */
+		return 0;
+	n = (size_t)(slash - path);
+	if (n >= sizeof(top)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	for (size_t j = 0; j < i; j++)
+		if (tmp_carried(sbx, j) &&
+		    strncmp(sbx->writable[j], path, n + 1) == 0)
+			return 0;
+	memcpy(top, path, n);
+	top[n] = '\0';
+	if (mkdir(top, 0755) < 0 && errno != EEXIST)
+		return -1;
+	return mount(top, top, NULL, MS_BIND, NULL);
+}
+
+/* Invariant 6, in the new tmpfs: mkdir -p (0755) of path's parents,
+ * then a directory or an empty file matching the clone, then move the
+ * clone there. Nobody else can reach the tmpfs yet: no race. */
+static int
+place_tree(const char *path, int tree)
+{
+	char buf[PATH_MAX];
+	struct stat st;
+	size_t len = strlen(path);
+	int fd;
+
+	if (len >= sizeof(buf) || fstat(tree, &st) < 0) {
+		errno = len >= sizeof(buf) ? ENAMETOOLONG : errno;
+		return -1;
+	}
+	memcpy(buf, path, len + 1);
+	for (char *p = buf + 5; (p = strchr(p, '/')) != NULL; p++) {
+		*p = '\0';
+		if (mkdir(buf, 0755) < 0 && errno != EEXIST)
+			return -1;
+		*p = '/';
+	}
+	if (S_ISDIR(st.st_mode)) {
+		if (mkdir(path, 0755) < 0 && errno != EEXIST)
+			return -1;
+	} else {
+		fd = open(path, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC,
+		    0644);
+		if (fd < 0)
+			return -1;
+		close(fd);
+	}
+	return move_mount(tree, "", AT_FDCWD, path, MOVE_MOUNT_F_EMPTY_PATH);
+}
+
+static void
+close_trees(int *trees, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (trees[i] >= 0)
+			close(trees[i]);
+}
+
+/* Invariant 7: nothing of the host's /tmp is there to hide. */
+static bool
+hidden_moot(const struct sbx_profile *sbx, const char *path)
+{
+	size_t n;
+
+	if (!sbx->private_tmp || !under_tmp(path))
+		return false;
+	for (size_t i = 0; i < sbx->nwritable; i++) {
+		n = strlen(sbx->writable[i]);
+		if (tmp_carried(sbx, i) &&
+		    strncmp(path, sbx->writable[i], n) == 0 &&
+		    (path[n] == '/' || path[n] == '\0'))
+			return false;
+	}
+	return true;
+}
+
+/* Private /tmp with the carried writable paths (invariant 6). */
+static int
+private_tmp(const struct sbx_profile *sbx)
+{
+	int trees[MAX_WRITABLE], e;
+	size_t n = sbx->nwritable;
+
+	for (size_t i = 0; i < n; i++) {
+		trees[i] = -1;
+		if (tmp_carried(sbx, i) &&
+		    (trees[i] = clone_tree(sbx->writable[i])) < 0)
+			goto fail;
+	}
+	if (mount("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV,
+	    "mode=1777") < 0)
+		goto fail;
+	for (size_t i = 0; i < n; i++)
+		if (trees[i] >= 0 && (scaffold(sbx, i) < 0 ||
+		    place_tree(sbx->writable[i], trees[i]) < 0))
+			goto fail;
+	close_trees(trees, n);
+	return 0;
+fail:
+	e = errno;
+	close_trees(trees, n);
+	errno = e;
+	return -1;
+}
+
 int
 sbx_mount_apply(const struct sbx_profile *sbx)
 {
@@ -114,31 +290,32 @@ sbx_mount_apply(const struct sbx_profile *sbx)
 	}
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
 		return -1;	/* 1 */
-	/* /tmp before the binds: a writable path under /tmp then fails
-	 * (ENOENT) instead of being silently hidden by the new tmpfs. */
-	if (sbx->private_tmp && mount("tmpfs", "/tmp", "tmpfs",
-	    MS_NOSUID | MS_NODEV, "mode=1777") < 0)
-		return -1;
-	for (size_t i = 0; i < sbx->nwritable && i < MAX_WRITABLE; i++) {
+	/* Read-only on the host: never widened (3); measured before the
+	 * private /tmp covers the paths beneath it. */
+	for (size_t i = 0; i < sbx->nwritable; i++) {
 		if (statvfs(sbx->writable[i], &vfs) < 0)
 			return -1;
 		if (vfs.f_flag & ST_RDONLY)
 			ro_before |= UINT64_C(1) << i;
-		if (mount(sbx->writable[i], sbx->writable[i], NULL,
-		    MS_BIND | MS_REC, NULL) < 0)
-			return -1;	/* 3 */
 	}
+	if (sbx->private_tmp && private_tmp(sbx) < 0)
+		return -1;	/* 6 */
+	for (size_t i = 0; i < sbx->nwritable; i++)
+		if (!tmp_carried(sbx, i) && mount(sbx->writable[i],
+		    sbx->writable[i], NULL, MS_BIND | MS_REC, NULL) < 0)
+			return -1;	/* 3; carried ones are mounts already */
 	if (setattr("/", AT_RECURSIVE, MOUNT_ATTR_RDONLY, 0) < 0)
 		return -1;	/* 2; ENOSYS before Linux 5.12: fail closed */
 	if (sbx->private_tmp && setattr("/tmp", 0, 0, MOUNT_ATTR_RDONLY) < 0)
 		return -1;
-	for (size_t i = 0; i < sbx->nwritable && i < MAX_WRITABLE; i++)
+	for (size_t i = 0; i < sbx->nwritable; i++)
 		if (!(ro_before & (UINT64_C(1) << i)) &&
 		    setattr(sbx->writable[i], 0, 0, MOUNT_ATTR_RDONLY) < 0)
 			return -1;
 	for (size_t i = 0; i < sbx->nhidden; i++)
-		if (mask_path(sbx->hidden[i]) < 0)
-			return -1;	/* 4 */
+		if (!hidden_moot(sbx, sbx->hidden[i]) &&
+		    mask_path(sbx->hidden[i]) < 0)
+			return -1;	/* 4, 7 */
 	if ((sbx->ns & SBX_NS_PID) && mount("proc", "/proc", "proc",
 	    MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
 		return -1;	/* 5 */

@@ -24,9 +24,16 @@
  * 6. A name in sc_allow or sc_deny that this libseccomp does not know
  *    is an error; so is a default-list name it does not know (fail
  *    closed rather than silently filter less).
+ * 7. The pid-namespace init gets its own filter, not the rule's: an
+ *    allow-list of exactly the calls of its loop (src/run/pidinit.c),
+ *    everything else EPERM, any other architecture (and so x32 numbers,
+ *    which never equal a native one) killed. It is written by hand: a
+ *    dozen instructions, no libseccomp round trip through a memfd on
+ *    every run.
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <stddef.h>
 #include <sched.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +42,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
+#include <linux/audit.h>
 #include <linux/capability.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
@@ -232,6 +240,50 @@ sbx_seccomp_build(const struct sbx_profile *sbx, struct sock_filter **prog,
 		rc = export(ctx, prog, len, err);
 	seccomp_release(ctx);
 	return rc < 0 ? -1 : 0;
+}
+
+/* Invariant 7: the calls the init makes after loading its filter. */
+static const uint32_t init_calls[] = {
+	__NR_rt_sigtimedwait, __NR_wait4, __NR_kill, __NR_write,
+	__NR_exit, __NR_exit_group, __NR_restart_syscall,
+};
+
+#define NINIT	(sizeof(init_calls) / sizeof(init_calls[0]))
+
+int
+sbx_seccomp_build_init(struct sock_filter **prog, unsigned short *len,
+    struct rg_err *err)
+{
+	/* libseccomp's SCMP_ARCH_* are the kernel's AUDIT_ARCH_* values. */
+	uint32_t arch = seccomp_arch_native();
+	struct sock_filter *f;
+	unsigned short n = 0;
+
+	*prog = NULL;
+	*len = 0;
+	f = calloc(NINIT + 6, sizeof(*f));
+	if (f == NULL)
+		return rg_err_set(err, "", 0, errno,
+		    "unable to build the init's seccomp filter");
+	f[n++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+	    offsetof(struct seccomp_data, arch));
+	/* -> the KILL_PROCESS return, the last instruction */
+	f[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, arch,
+	    0, NINIT + 3);
+	f[n++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+	    offsetof(struct seccomp_data, nr));
+	for (size_t i = 0; i < NINIT; i++)	/* -> the ALLOW return */
+		f[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ |
+		    BPF_K, init_calls[i], (uint8_t)(NINIT - i), 0);
+	f[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K,
+	    SECCOMP_RET_ERRNO | (EPERM & SECCOMP_RET_DATA));
+	f[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K,
+	    SECCOMP_RET_ALLOW);
+	f[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K,
+	    SECCOMP_RET_KILL_PROCESS);
+	*prog = f;
+	*len = n;
+	return 0;
 }
 
 int

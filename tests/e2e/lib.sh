@@ -27,8 +27,10 @@ need_root() {
 
 # A fresh root-owned scratch directory, removed when the test's subshell
 # exits (the trap is the subshell's own).
+# Under /var/tmp, not /tmp: a sandboxed command gets a private /tmp, in
+# which only a rule's writable paths appear.
 scratch() {
-	SCRATCH=$(mktemp -d "${TMPDIR:-/tmp}/rootgate-e2e.XXXXXX")
+	SCRATCH=$(mktemp -d "${E2E_TMPDIR:-/var/tmp}/rootgate-e2e.XXXXXX")
 	chmod 0755 "$SCRATCH"
 	trap 'rm -rf "$SCRATCH"' EXIT
 }

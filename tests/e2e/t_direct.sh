@@ -122,8 +122,8 @@ t_direct_qemu_img_end_to_end() {
 
 t_direct_audit_records() {
 	direct_conf
-	run $R id -u
-	run $R tee /etc/passwd
+	run env SUDO_UID=1234 SUDO_USER=nova $R id -u
+	run env SUDO_UID=1234 SUDO_USER=nova $R tee /etc/passwd
 	python3 - "$SCRATCH/audit.jsonl" <<'PY' || fail "audit records"
 import json, sys
 recs = [json.loads(l) for l in open(sys.argv[1])]
@@ -133,5 +133,18 @@ assert recs[0]["argv"] == ["id", "-u"]
 assert recs[1]["status"] == 0 and recs[1]["started"] is True
 assert recs[2]["allowed"] is False and "no rule" in recs[2]["reason"]
 assert all(r["mode"] == "direct" and r["uid"] == 0 for r in recs)
+assert all(r["sudo_uid"] == "1234" for r in recs)
 PY
+}
+
+# A decision that cannot be audited is not acted on: nothing runs.
+t_direct_audit_failure_refuses() {
+	direct_conf
+	mkdir "$SCRATCH/audit.jsonl.d"
+	sed -i "s|audit-log = .*|audit-log = $SCRATCH/audit.jsonl.d|" \
+		"$SCRATCH/c/rootgate.conf"
+	run $R touch "$SCRATCH/rw/ran"
+	expect_status 125
+	expect_err "unable to write the audit record"
+	[ ! -e "$SCRATCH/rw/ran" ] || fail "ran without an audit record"
 }

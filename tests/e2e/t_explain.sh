@@ -48,6 +48,7 @@ t_explain_absent_tools_decided() {
 		chk 'ploop-restore-descriptor' ploop restore-descriptor -f ploop1 $I/i1 $I/i1/disk
 		chk 'ploop-init' ploop init -s 10G -f ploop1 -t ext4 $I/i1/new
 		chk 'lvcreate' lvcreate -L 10G -n i1_disk nova-vg
+		chk 'lvcreate' lvcreate -L 10737418240b -n i1_disk nova-vg
 		chk 'lvcreate-sparse' lvcreate -L 4M --virtualsize 10G -n i1_disk nova-vg
 		chk 'lvremove' lvremove -f nova-vg/i1_disk
 		chk 'cryptsetup-create' cryptsetup create --cipher aes-xts-plain64 --key-size 512 --key-file=- crypt-vol1 /dev/null
@@ -89,6 +90,8 @@ t_explain_denies_variants() {
 		no fallocate -n -l 3T $I/i1/disk
 		no fallocate -n -l 0x1000 $I/i1/disk
 		no lvcreate -L 3T -n i1_disk nova-vg
+		no lvcreate -L 3298534883328b -n i1_disk nova-vg
+		no lvcreate -L 0x1000b -n i1_disk nova-vg
 		# -f omitted: the format would be probed from tenant data
 		no qemu-img info --output=json $I/i1/disk
 		no qemu-img resize $I/i1/disk 20G

@@ -43,11 +43,15 @@ t_good_filters_and_lint() {
 	expect_out "1 rule, 0 errors, 0 warnings"
 	run "$RG" check "$SCRATCH/lint-warnings.conf"
 	expect_status 0
-	expect_out "3 rules, 0 errors, 4 warnings"
+	expect_out "7 rules, 0 errors, 8 warnings"
+	expect_err "rule reads-tmp: <f> is beneath /tmp, which the command sees private and empty"
 	expect_err "rule tee-anything: sandbox = off"
 	expect_err "<arg> accepts ANY argument [any-argument]"
 	expect_err "a path prefix of / allows any file [path-anywhere]"
 	expect_err "<word>: the regex accepts options and paths alike"
+	expect_err "rule no-filter: seccomp = off: no system-call filter [no-seccomp]"
+	expect_err "<f> may be new, but its directory is not in writable [not-writable]"
+	expect_err "writable = /: the whole file system is writable [writable-root]"
 }
 
 # A configuration directory that is unsafe loads nothing (97 for a run).
@@ -137,4 +141,33 @@ t_list_and_keys() {
 	run "$RG" keys
 	expect_status 0
 	expect_out "writable"
+}
+
+# Malformed invocations: one line naming the problem, status 98.
+t_usage_errors() {
+	scratch
+	mkconf "$SCRATCH/c" "$DATA/filters/good/minimal.conf"
+	for args in "--bogus" "check --bogus" "explain --bogus -- true" \
+	    "list --frob" "list extra" "explain --as"; do
+		# shellcheck disable=SC2086
+		run "$RG" --config "$SCRATCH/c" $args
+		expect_status 98
+		expect_err_lines 1
+		case $ERR in rootgate:*) ;; *) fail "$args: $ERR" ;; esac
+	done
+}
+
+# explain --json stays valid JSON for any bytes, and loses none of them.
+t_explain_json_bytes() {
+	scratch
+	mkconf "$SCRATCH/c" "$DATA/filters/good/minimal.conf"
+	arg=$(printf 'a\377b\302\233c\033d')
+	run "$RG" --config "$SCRATCH/c" explain --json -- true "$arg"
+	expect_status 99
+	printf '%s' "$OUT" | python3 -c '
+import json, os, sys
+d = json.load(sys.stdin)
+assert os.fsencode(d["command"][1]) == b"a\xffb\xc2\x9bc\x1bd", d["command"]
+' || fail "JSON: $OUT"
+	case $OUT in *"$(printf '\302\233')"*|*"$(printf '\033')"*) fail "raw control bytes in JSON" ;; esac
 }

@@ -14,6 +14,9 @@
  *   report [-w PATH]...   status, ids, ns, limits, fds, env, cwd, umask,
  *                         syscall attempts; -w tries to create PATH
  *   exit N | raise SIG    exit with N / die of SIG
+ *   sigpipe | abort       write to a pipe with no reader / abort()
+ *   init                  pid 1 as seen from here: init_<key>= for its
+ *                         status lines, init_ptrace=, init_mem=
  *   sleep SECS [ignterm]  fork two children (one in its own session),
  *                         all sleep; "ignterm" makes all ignore SIGTERM
  *   trap                  exit 42 on SIGTERM, else sleep 10 s
@@ -57,12 +60,12 @@ res(const char *key, long rc)
 }
 
 static void
-status_lines(void)
+status_of(const char *file, const char *prefix)
 {
 	static const char *const keys[] = { "NoNewPrivs", "Seccomp", "CapInh",
-	    "CapPrm", "CapEff", "CapBnd", "CapAmb", "Umask" };
+	    "CapPrm", "CapEff", "CapBnd", "CapAmb", "Umask", "Uid", "Gid" };
 	char line[256];
-	FILE *fp = fopen("/proc/self/status", "re");
+	FILE *fp = fopen(file, "re");
 
 	if (fp == NULL)
 		return;
@@ -76,9 +79,46 @@ status_lines(void)
 			v = line + n + 1;
 			v += strspn(v, " \t");
 			v[strcspn(v, "\n")] = '\0';
-			printf("%s=%s\n", keys[i], v);
+			for (char *t = v; *t; t++)
+				if (*t == '\t')
+					*t = ' ';
+			printf("%s%s=%s\n", prefix, keys[i], v);
 		}
 	fclose(fp);
+}
+
+static void
+status_lines(void)
+{
+	status_of("/proc/self/status", "");
+}
+
+/* What the command could do to its namespace's init. */
+static int
+init_report(void)
+{
+	int fd;
+
+	status_of("/proc/1/status", "init_");
+	res("init_ptrace", ptrace(PTRACE_ATTACH, 1, NULL, NULL));
+	fd = open("/proc/1/mem", O_RDONLY | O_CLOEXEC);
+	res("init_mem", fd);
+	if (fd >= 0)
+		close(fd);
+	printf("pid=%ld\nppid=%ld\n", (long)getpid(), (long)getppid());
+	return 0;
+}
+
+static int
+sigpipe(void)
+{
+	int p[2];
+
+	if (pipe(p) < 0)
+		return 1;
+	close(p[0]);
+	(void)!write(p[1], "x", 1);
+	return 1;
 }
 
 static void
@@ -295,6 +335,12 @@ probe_main(int argc, char **argv)
 		raise(atoi(argv[2]));
 		return 1;
 	}
+	if (strcmp(m, "sigpipe") == 0)
+		return sigpipe();
+	if (strcmp(m, "abort") == 0)
+		abort();
+	if (strcmp(m, "init") == 0)
+		return init_report();
 	if (strcmp(m, "sleep") == 0 && argc > 2)
 		return sleeper(atoi(argv[2]), argc > 3);
 	if (strcmp(m, "trap") == 0) {

@@ -111,6 +111,15 @@ static const struct bad bads[] = {
 	{ R "args =\naccept = everything: yes\n", 4, "unknown risk" },
 	{ R "args =\naccept = no-sandbox:\n", 4, "needs a reason" },
 	{ R "args =\nexec = /usr/bin/true\n", 4, "duplicate key 'exec'" },
+	{ R "args =\nnamespaces =\n", 4, "empty (write 'none'" },
+	{ R "args =\nnamespaces = pid\nwritable = /tmp\n", 5,
+	  "writable: needs the mount namespace" },
+	{ R "args =\nnamespaces = none\nhidden = /etc/shadow\n", 5,
+	  "hidden: needs the mount namespace" },
+	{ R "args =\nnamespaces = pid\nprivate-tmp = yes\n", 5,
+	  "private-tmp: needs the mount namespace" },
+	{ R "args =\nrlimit-core = 1M\n", 4, "unknown key 'rlimit-core'" },
+	{ R "args = <x>\n<x> = size 1..2G suffixes=bX\n", 4, "bad suffixes" },
 	{ "[r]\nexec = /usr/bin/true\nargs = this line is longer than "
 	  "the limit of the INI reader, which is one hundred and ninety "
 	  "nine bytes; it must be an error naming the line, never a "
@@ -135,6 +144,53 @@ START_TEST(test_bad)
 	    "error '%s' lacks '%s' for:\n%s", errs.v[0].msg, b->msg, b->text);
 	ck_assert_msg(errs.v[0].line == b->line, "error at line %u, not %u: "
 	    "%s", errs.v[0].line, b->line, errs.v[0].msg);
+	rg_errlist_free(&errs);
+}
+END_TEST
+
+/* inih's buffer holds 198 bytes of a line: 198 loads, 199 is an error. */
+START_TEST(test_line_limit)
+{
+	char text[512], *v;
+	struct rg_errlist errs = { 0 };
+	struct policy *p;
+	size_t n;
+
+	for (int len = 198; len <= 199; len++) {
+		n = (size_t)snprintf(text, sizeof(text), R "args = ");
+		v = text + n;
+		/* "args = " + words to make the line exactly len bytes */
+		memset(v, 'a', (size_t)len - 7);
+		v[len - 7] = '\n';
+		v[len - 6] = '\0';
+		for (int i = 1; i < len - 7; i += 2)
+			v[i] = ' ';
+		p = tu_policy_from_text(text, "f.conf", &errs);
+		if (len == 198) {
+			ck_assert_msg(p != NULL, "198 bytes refused: %s",
+			    errs.n ? errs.v[0].msg : "");
+			policy_free(p);
+		} else {
+			ck_assert_ptr_null(p);
+			ck_assert_ptr_nonnull(strstr(errs.v[0].msg,
+			    "more than 198 bytes"));
+		}
+		rg_errlist_free(&errs);
+	}
+}
+END_TEST
+
+/* Without a mount namespace, private-tmp follows (off by default). */
+START_TEST(test_private_tmp_follows_mount_ns)
+{
+	struct rg_errlist errs = { 0 };
+	struct policy *p = tu_policy_from_text(R "args =\nnamespaces = pid "
+	    "ipc\n", "f.conf", &errs);
+
+	ck_assert_ptr_nonnull(p);
+	ck_assert(!p->rules[0].sbx.private_tmp);
+	ck_assert_uint_eq(p->rules[0].sbx.ns, SBX_NS_PID | SBX_NS_IPC);
+	policy_free(p);
 	rg_errlist_free(&errs);
 }
 END_TEST
@@ -274,7 +330,7 @@ START_TEST(test_lint)
 	    "[b]\nexec = /usr/bin/cat\nargs = <f>\n<f> = path /\n"
 	    "[c]\nexec = /usr/bin/echo\nargs = <r>\n<r> = regex .*\n"
 	    "capabilities = CAP_SYS_ADMIN\n"
-	    "accept = root-capabilities: needs mount\n";
+	    "accept = root-capabilities: needs\n  mount\n";
 	struct rg_errlist errs = { 0 }, w = { 0 };
 	struct policy *p = tu_policy_from_text(text, "f.conf", &errs);
 
@@ -332,6 +388,8 @@ suite_native(void)
 
 	tcase_add_loop_test(tc, test_bad, 0, sizeof(bads) / sizeof(bads[0]));
 	tcase_add_test(tc, test_all_errors_reported);
+	tcase_add_test(tc, test_line_limit);
+	tcase_add_test(tc, test_private_tmp_follows_mount_ns);
 	tcase_add_test(tc, test_good_rule_fields);
 	tcase_add_test(tc, test_defaults);
 	tcase_add_test(tc, test_optional_missing_exec_is_inactive);

@@ -19,6 +19,7 @@
 #include <sys/sendfile.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <stdint.h>
 #include <time.h>
 #include <unistd.h>
 #include <linux/capability.h>
@@ -37,6 +38,7 @@ static char dir[64];		/* root-owned 0755 scratch dir */
 static char probe[128];		/* dir/rg-probe */
 static char wdir[128];		/* dir/w: writable in the profiles */
 static char rdir[128];		/* dir/r: not writable */
+static char tdir[64];		/* under /tmp, for t_writable_under_tmp */
 static char *env2[] = { "PATH=/usr/bin:/bin", "RG_TEST=1", NULL };
 
 /* --- prerequisites -------------------------------------------------- */
@@ -97,6 +99,11 @@ teardown(void)
 {
 	char cmd[128];
 
+	if (tdir[0] != '\0') {
+		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tdir);
+		(void)!system(cmd);
+		tdir[0] = '\0';
+	}
 	if (dir[0] == '\0')
 		return;
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
@@ -216,6 +223,16 @@ assert_ns(const char *buf, const char *ns, int differs)
 		ck_assert_msg(in == self_ns(ns), "%s namespace differs", ns);
 }
 
+/* The probe's result for "-w path". */
+static const char *
+wval(const char *buf, const char *path)
+{
+	char key[300];
+
+	snprintf(key, sizeof(key), "write_%s", path);
+	return val(buf, key);
+}
+
 /* No process whose command line contains marker is left. */
 static int
 survivors(const char *marker)
@@ -278,7 +295,8 @@ START_TEST(t_default_profile)
 	ck_assert_str_eq(val(buf, "CapAmb"), "0000000000000000");
 	ck_assert_str_eq(val(buf, "uid"), "0");
 	ck_assert_str_eq(val(buf, "groups"), "");
-	ck_assert_str_eq(val(buf, "pid"), "1");
+	/* pid 1 is the namespace's init (src/run/pidinit.c) */
+	ck_assert_str_eq(val(buf, "pid"), "2");
 	assert_ns(buf, "mnt", 1);
 	assert_ns(buf, "pid", 1);
 	assert_ns(buf, "ipc", 1);
@@ -487,16 +505,65 @@ START_TEST(t_exit_codes)
 	p = prof_default();
 	ck_assert_int_eq(run_probe(a1, &p, 0, &out, buf), 0);
 	ck_assert_int_eq(out.status, 7);
-	/* pid 1 of a namespace cannot signal itself to death (the kernel
-	 * drops default-action signals to it, even its own): 128+N is
-	 * shown without a pid namespace here, and with one through the
-	 * supervisor in t_signal_forward and t_timeout_pidns */
+	/* with a pid namespace: t_command_not_pid1 */
 	p.ns = SBX_NS_MOUNT | SBX_NS_IPC | SBX_NS_UTS;
 	ck_assert_int_eq(run_probe(a2, &p, 0, &out, buf), 0);
 	ck_assert_int_eq(out.status, 137);
 	ck_assert_int_eq(run_probe(a3, &p, 0, &out, buf), 0);
 	ck_assert_int_eq(out.status, 143);
 	ck_assert(!out.timed_out);
+}
+END_TEST
+
+/* The command is not pid 1 of its namespace, so it dies of the signals
+ * it sends itself or provokes; the init above it holds nothing. */
+START_TEST(t_command_not_pid1)
+{
+	static const struct { const char *mode, *arg; int sig; } cases[] = {
+		{ "raise", "15", SIGTERM }, { "raise", "11", SIGSEGV },
+		{ "raise", "9", SIGKILL }, { "sigpipe", NULL, SIGPIPE },
+		{ "abort", NULL, SIGABRT },
+	};
+	char buf[OUTMAX];
+	char *argv[] = { "rg-probe", NULL, NULL, NULL };
+	char *init[] = { "rg-probe", "init", NULL };
+	char *allow[] = { "ptrace" };
+	struct sbx_profile p;
+	struct run_outcome out;
+
+	NEED_ROOT();
+	p = prof_default();
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		argv[1] = (char *)(uintptr_t)cases[i].mode;
+		argv[2] = (char *)(uintptr_t)cases[i].arg;
+		ck_assert_int_eq(run_probe(argv, &p, 0, &out, buf), 0);
+		ck_assert_msg(out.status == 128 + cases[i].sig,
+		    "%s %s: status %d", cases[i].mode,
+		    cases[i].arg ? cases[i].arg : "", out.status);
+		ck_assert(WIFSIGNALED(out.wstatus));
+		ck_assert_int_eq(WTERMSIG(out.wstatus), cases[i].sig);
+		ck_assert(out.started && !out.timed_out);
+	}
+	/* the init, seen from a command that may even ptrace, as nobody */
+	p.sc_allow = allow;
+	p.nsc_allow = 1;
+	p.caps = UINT64_C(1) << CAP_NET_BIND_SERVICE;
+	ck_assert_int_eq(run_probe(init, &p, 65534, &out, buf), 0);
+	ck_assert_int_eq(out.status, 0);
+	ck_assert_str_eq(val(buf, "pid"), "2");
+	ck_assert_str_eq(val(buf, "ppid"), "1");
+	ck_assert_str_eq(val(buf, "init_CapEff"), "0000000000000000");
+	ck_assert_str_eq(val(buf, "init_CapPrm"), "0000000000000000");
+	ck_assert_str_eq(val(buf, "init_CapInh"), "0000000000000000");
+	ck_assert_str_eq(val(buf, "init_CapBnd"), "0000000000000000");
+	ck_assert_str_eq(val(buf, "init_CapAmb"), "0000000000000000");
+	ck_assert_str_eq(val(buf, "init_NoNewPrivs"), "1");
+	ck_assert_str_eq(val(buf, "init_Seccomp"), "2");
+	ck_assert_str_eq(val(buf, "init_Uid"), "65534 65534 65534 65534");
+	ck_assert_str_eq(val(buf, "init_Gid"), "65534 65534 65534 65534");
+	/* not dumpable: same uid, yet no ptrace and no /proc/1/mem */
+	ck_assert_str_eq(val(buf, "init_ptrace"), "EPERM");
+	ck_assert_str_eq(val(buf, "init_mem"), "EACCES");
 }
 END_TEST
 
@@ -739,6 +806,68 @@ START_TEST(t_hidden_paths)
 }
 END_TEST
 
+/* A writable path beneath /tmp is the host's, inside the private /tmp;
+ * the rest of the host's /tmp is not there, and hiding it is moot. */
+START_TEST(t_writable_under_tmp)
+{
+	char buf[OUTMAX], rw[96], inrw[128], ro[128], fresh[128];
+	char secret[128], nope[128], cmd[128];
+	char *argv[] = { "rg-probe", "report", "-w", inrw, "-w", ro,
+	    "-w", fresh, NULL };
+	char *rd[] = { "rg-probe", "read", secret, NULL };
+	char *w[2], *hidden[2];
+	struct sbx_profile p;
+	struct run_outcome out;
+	struct stat st;
+	FILE *fp;
+
+	NEED_ROOT();
+	strcpy(tdir, "/tmp/rgtest.XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(tdir));
+	ck_assert_int_eq(chmod(tdir, 0755), 0);
+	snprintf(rw, sizeof(rw), "%s/a/rw", tdir);
+	snprintf(cmd, sizeof(cmd), "mkdir -p '%s'", rw);
+	ck_assert_int_eq(system(cmd), 0);
+	snprintf(inrw, sizeof(inrw), "%s/f", rw);
+	snprintf(ro, sizeof(ro), "%s/a/ro", tdir);	/* not writable */
+	snprintf(fresh, sizeof(fresh), "/tmp/rgtest-fresh-%ld", (long)getpid());
+	snprintf(secret, sizeof(secret), "%s/a/secret", tdir);
+	fp = fopen(secret, "w");
+	ck_assert_ptr_nonnull(fp);
+	fputs("s3cret\n", fp);
+	fclose(fp);
+	p = prof_default();
+	w[0] = wdir;
+	w[1] = rw;
+	p.writable = w;
+	p.nwritable = 2;
+	ck_assert_int_eq(run_probe(argv, &p, 0, &out, buf), 0);
+	ck_assert_msg(out.started && out.status == 0, "status %d: %s",
+	    out.status, buf);
+	ck_assert_str_eq(wval(buf, inrw), "OK");
+	ck_assert_int_eq(stat(inrw, &st), 0);	/* landed on the host */
+	/* beside it: read-only scaffolding; elsewhere in the private
+	 * /tmp: writable, and not the host's */
+	ck_assert_str_eq(wval(buf, ro), "EROFS");
+	ck_assert_int_ne(stat(ro, &st), 0);
+	ck_assert_str_eq(wval(buf, fresh), "OK");
+	ck_assert_int_ne(stat(fresh, &st), 0);
+	/* a host file beside the writable path is not visible */
+	ck_assert_int_eq(run_probe(rd, &p, 0, &out, buf), 0);
+	ck_assert_str_eq(val(buf, "read"), "ENOENT");
+	/* hiding it is moot, not an error; hiding inside rw still works */
+	snprintf(nope, sizeof(nope), "%s/f", rw);
+	hidden[0] = secret;
+	hidden[1] = nope;
+	p.hidden = hidden;
+	p.nhidden = 2;
+	rd[2] = nope;
+	ck_assert_int_eq(run_probe(rd, &p, 0, &out, buf), 0);
+	ck_assert_int_eq(out.status, 0);
+	ck_assert_str_eq(val(buf, "read"), "");
+}
+END_TEST
+
 START_TEST(t_cgroup_limits)
 {
 	char buf[OUTMAX];
@@ -810,6 +939,7 @@ suite_run(void)
 	tcase_add_test(tc, t_bad_syscall_name);
 	tcase_add_test(tc, t_x32_refused);
 	tcase_add_test(tc, t_exit_codes);
+	tcase_add_test(tc, t_command_not_pid1);
 	tcase_add_test(tc, t_timeout_pidns);
 	tcase_add_test(tc, t_timeout_no_pidns);
 	tcase_add_test(tc, t_forkbomb);
@@ -819,6 +949,7 @@ suite_run(void)
 	tcase_add_test(tc, t_swapped_after_open);
 	tcase_add_test(tc, t_setup_failure);
 	tcase_add_test(tc, t_hidden_paths);
+	tcase_add_test(tc, t_writable_under_tmp);
 	tcase_add_test(tc, t_cgroup_limits);
 	tcase_add_test(tc, t_qemu_img);
 	suite_add_tcase(s, tc);
