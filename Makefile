@@ -69,6 +69,7 @@ POLICY_SRCS = \
 SANDBOX_SRCS = \
 	src/sandbox/ns.c \
 	src/sandbox/mount.c \
+	src/sandbox/dev.c \
 	src/sandbox/rlimit.c \
 	src/sandbox/cgroup.c \
 	src/sandbox/ids.c \

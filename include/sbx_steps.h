@@ -23,9 +23,14 @@ uint64_t sbx_ns_clone_flags(const struct sbx_profile *sbx);
 /* mount.c: check paths in the parent (absolute, no mount ns needed...). */
 int sbx_mount_check(const struct sbx_profile *sbx, struct rg_err *err);
 /* mount.c, CHILD: private propagation, writable paths (those beneath
-   /tmp carried into the private /tmp), read-only tree, hidden paths,
-   fresh /proc. */
+   /tmp carried into the private /tmp), read-only (and, without
+   host_devices, nodev) tree, nosymfollow directories, the minimal
+   /dev, hidden paths, fresh /proc. */
 int sbx_mount_apply(const struct sbx_profile *sbx);
+/* dev.c, CHILD, called by sbx_mount_apply: a read-only tmpfs on /dev
+   with the host's null, zero, full, random, urandom, tty bound in (the
+   only mounts without nodev) and the fd, stdin, stdout, stderr links. */
+int sbx_dev_apply(void);
 
 /* rlimit.c, CHILD: soft = hard = value; RLIMIT_CORE 0. */
 int sbx_rlimit_apply(const struct sbx_profile *sbx);

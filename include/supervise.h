@@ -19,7 +19,8 @@ struct supervise_opts {
 	bool pidns;		/* the child is the init of its own pid
 				   namespace (pidinit.c), not the command */
 	unsigned timeout_ms;	/* 0 = none */
-	unsigned grace_ms;	/* SIGTERM to SIGKILL */
+	unsigned grace_ms;	/* SIGTERM to SIGKILL; 0 = SIGKILL at the
+				   timeout, no SIGTERM */
 };
 
 /*

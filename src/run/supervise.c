@@ -19,7 +19,9 @@
  *    signal N, whoever sent it. No signal is ever rewritten.
  * 4. On timeout: SIGTERM (as 3), grace period, then SIGKILL to the whole
  *    tree: the init (the kernel kills the rest of the namespace) or the
- *    child's process group. Status 124.
+ *    child's process group. Status 124. grace_ms is taken as given (the
+ *    loader sets it, 2 s by default): 0 means SIGKILL at the timeout,
+ *    with no SIGTERM first.
  * 5. We return only when no descendant is left: with a pid namespace,
  *    the kernel kills and reaps the namespace before pid 1's exit is
  *    reported; without one, we are the child subreaper and kill and reap
@@ -49,8 +51,6 @@
 #include "sandbox.h"
 #include "spawn.h"
 #include "supervise.h"
-
-#define DEFAULT_GRACE_MS 2000u
 
 struct sup {
 	const struct spawn_child *c;
@@ -91,13 +91,13 @@ send_sig(const struct sup *s, int sig)
 static void
 on_deadline(struct sup *s, struct run_outcome *out)
 {
-	if (s->phase == 0) {
+	if (s->phase == 0)
 		out->timed_out = true;
+	if (s->phase == 0 && s->o->grace_ms > 0) {
 		send_sig(s, SIGTERM);
 		s->phase = 1;
-		s->next_ms = now_ms() + (s->o->grace_ms ? s->o->grace_ms :
-		    DEFAULT_GRACE_MS);
-	} else {
+		s->next_ms = now_ms() + s->o->grace_ms;
+	} else {	/* invariant 4: grace over, or none */
 		send_sig(s, SIGKILL);
 		s->phase = 2;
 		s->next_ms = -1;

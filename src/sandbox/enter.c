@@ -12,7 +12,14 @@
  * 4. With sbx->enabled false (rootwrap compatibility), the child still
  *    gets a new session, exactly fds 0-2 and the run-as ids; nothing
  *    else (no namespaces, limits, capability drop, NNP or seccomp), and
- *    never an init (there is no pid namespace).
+ *    never an init (there is no pid namespace). It keeps the caller's
+ *    umask, as oslo.rootwrap's child does (sbx->umask is not applied),
+ *    and its cwd is sbx->cwd when set (native rules: "/" by default),
+ *    else the caller's (translated rootwrap rules leave cwd NULL:
+ *    rootwrap's child runs where rootwrap was started).
+ * 6. With the sandbox on, umask is always sbx->umask (022 by default)
+ *    and cwd is sbx->cwd, or "/" when it is NULL: never the caller's,
+ *    which may be a directory it controls, or one not in the namespace.
  * 5. With a pid namespace the steps are split at the init's fork
  *    (src/run/pidinit.c). Before it, in the init: what the namespace
  *    shares or the command inherits and that needs full root - mounts
@@ -162,10 +169,11 @@ init_signals(void)
 	return sigprocmask(SIG_BLOCK, &chld, NULL);
 }
 
+/* Invariants 4 and 6. */
 static int
 set_cwd(const struct sbx_profile *s)
 {
-	if (!s->enabled)	/* invariant 4: rootwrap keeps the caller's */
+	if (!s->enabled)	/* rootwrap keeps the caller's umask, cwd */
 		return s->cwd != NULL ? chdir(s->cwd) : 0;
 	umask(s->umask);
 	return chdir(s->cwd != NULL ? s->cwd : "/");

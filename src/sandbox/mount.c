@@ -9,15 +9,28 @@
  *    private /tmp). mount_setattr(AT_RECURSIVE) flips the read-only bit
  *    on every mount of the tree in one call and leaves nosuid, nodev,
  *    noexec as they were, which a MS_REMOUNT loop would have to restate
- *    by hand (statvfs) for each mount.
+ *    by hand (statvfs) for each mount. Without host_devices the same
+ *    call sets nodev on every mount too, and clearing read-only later
+ *    (3, 6) leaves it: a device node anywhere - planted in a writable
+ *    directory, or the host's /dev reached by another path - cannot be
+ *    opened (EACCES). /dev is then replaced by the minimal one of dev.c,
+ *    whose few nodes are the only mounts without nodev. With
+ *    host_devices, the host's flags and /dev as they were.
  * 3. Writable paths are bound onto themselves BEFORE the tree is made
  *    read-only, so each is a mount of its own whose read-only bit can be
  *    cleared again without touching anything around it. Only that one
  *    mount is cleared (not AT_RECURSIVE): a separate filesystem mounted
  *    below a writable path stays read-only, and a path whose mount was
  *    already read-only on the host stays read-only (never widened).
- * 4. Hidden paths are masked after that, on top of everything: an empty
- *    read-only tmpfs over a directory, /dev/null (read-only) over a file.
+ * 4. Hidden paths are masked after that, on top of everything but
+ *    /proc: an empty read-only tmpfs over a directory, /dev/null
+ *    (read-only) over anything else. A path is resolved as mount(2)
+ *    resolves it, following links (a link to a directory hides the
+ *    directory); one that does not resolve - missing, a file in the
+ *    middle, a dangling link, a loop (also a link below a nofollow
+ *    directory, 8) - has nothing the command could reach by that name
+ *    and is skipped, never an error: the default list names secrets
+ *    that many hosts lack.
  * 5. A new pid namespace gets a fresh, read-only /proc, so the command
  *    sees only its own processes and cannot write the host's sysctls
  *    (uid 0 may write /proc/sys without any capability).
@@ -40,6 +53,32 @@
  *    equal to /tmp names the private /tmp itself.
  * 7. A hidden path under the private /tmp that no writable path brings
  *    back is already hidden: skipped, never an error.
+ * 8. Each existing nofollow directory is mounted over itself with
+ *    nosymfollow: a symbolic link beneath it, at any depth, is not
+ *    followed by anyone in the namespace (ELOOP); readlink still works.
+ *    The caller may swap a checked file for a link to /etc/shadow or a
+ *    device between the decision and the command's open; the command
+ *    then fails instead. It runs after the read-only pass and the
+ *    writable clears: the directory's tree is cloned recursively
+ *    (open_tree) with the flags the layout gave each mount, so
+ *    read-only stays read-only, a writable path at, above or below it
+ *    stays writable, nodev stays; only nosymfollow is added, to the
+ *    detached clone, before it is moved over the very directory that
+ *    was opened (one resolution, no window). The path itself is resolved
+ *    following links, as the matcher's realpath of the prefix did: the
+ *    protection is for what lies beneath the directory, which the
+ *    caller controls, not for the path to it, which it must not (if it
+ *    can rename the directory itself, it can put another in its place).
+ *    A directory that does not exist (or is not a directory) has
+ *    nothing beneath it and is skipped. Before the hidden paths, so
+ *    that a mask beneath it stays on top.
+ * 9. Order: private propagation, private /tmp, writable binds, the
+ *    read-only (and nodev) pass, writable clears, nofollow (8), the
+ *    minimal /dev (2, dev.c: its /dev/null is what 4 binds), hidden
+ *    (4), /proc (5).
+ * Without a mount namespace there is no layout at all: host_devices has
+ * no effect (the host's /dev), and writable, hidden, nofollow and
+ * private_tmp are refused by sbx_mount_check.
  * Any failure fails the run: a half-read-only tree is never executed in.
  */
 #define _GNU_SOURCE
@@ -81,12 +120,19 @@ tmp_carried(const struct sbx_profile *sbx, size_t i)
 }
 
 static int
-setattr(const char *path, unsigned flags, uint64_t set, uint64_t clr)
+setattr_at(int dfd, const char *path, unsigned flags, uint64_t set,
+    uint64_t clr)
 {
 	struct mount_attr a = { .attr_set = set, .attr_clr = clr };
 
-	return (int)syscall(SYS_mount_setattr, AT_FDCWD, path, flags, &a,
+	return (int)syscall(SYS_mount_setattr, dfd, path, flags, &a,
 	    sizeof(a));
+}
+
+static int
+setattr(const char *path, unsigned flags, uint64_t set, uint64_t clr)
+{
+	return setattr_at(AT_FDCWD, path, flags, set, clr);
 }
 
 int
@@ -97,9 +143,10 @@ sbx_mount_check(const struct sbx_profile *sbx, struct rg_err *err)
 	if (!sbx->enabled)
 		return 0;
 	if (!(sbx->ns & SBX_NS_MOUNT)) {
-		if (sbx->nwritable || sbx->nhidden || sbx->private_tmp)
-			return rg_err_set(err, "", 0, 0, "writable, hidden and "
-			    "private_tmp need a mount namespace");
+		if (sbx->nwritable || sbx->nhidden || sbx->nnofollow ||
+		    sbx->private_tmp)
+			return rg_err_set(err, "", 0, 0, "writable, hidden, "
+			    "nofollow and private_tmp need a mount namespace");
 		return 0;
 	}
 	if (sbx->nwritable > MAX_WRITABLE)
@@ -117,7 +164,18 @@ sbx_mount_check(const struct sbx_profile *sbx, struct rg_err *err)
 		if (sbx->hidden[i][0] != '/')
 			return rg_err_set(err, sbx->hidden[i], 0, 0,
 			    "hidden path is not absolute");
+	for (size_t i = 0; i < sbx->nnofollow; i++)
+		if (sbx->nofollow[i][0] != '/')
+			return rg_err_set(err, sbx->nofollow[i], 0, 0,
+			    "nofollow path is not absolute");
 	return 0;
+}
+
+/* Invariants 4 and 8: the path does not resolve to anything. */
+static bool
+unresolved(int e)
+{
+	return e == ENOENT || e == ENOTDIR || e == ELOOP;
 }
 
 static int
@@ -126,9 +184,9 @@ mask_path(const char *path)
 	const unsigned long ro = MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC;
 	struct stat st;
 
-	if (lstat(path, &st) < 0)
+	if (stat(path, &st) < 0)
 		/* Nothing there, nothing revealed; the tree is read-only. */
-		return errno == ENOENT ? 0 : -1;
+		return unresolved(errno) ? 0 : -1;
 	if (S_ISDIR(st.st_mode))
 		return mount("tmpfs", path, "tmpfs", ro, "mode=000,size=4k");
 	if (mount("/dev/null", path, NULL, MS_BIND, NULL) < 0)
@@ -247,6 +305,30 @@ hidden_moot(const struct sbx_profile *sbx, const char *path)
 	return true;
 }
 
+/* Invariant 8: path's tree, cloned with its flags, made nosymfollow
+ * while detached, mounted back over the directory that was opened. */
+static int
+nofollow_path(const char *path)
+{
+	int dir, tree = -1, rc = -1, e;
+
+	dir = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (dir < 0)
+		return unresolved(errno) ? 0 : -1;
+	tree = open_tree(dir, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC |
+	    AT_RECURSIVE | AT_EMPTY_PATH);
+	if (tree >= 0 && setattr_at(tree, "", AT_EMPTY_PATH | AT_RECURSIVE,
+	    MOUNT_ATTR_NOSYMFOLLOW, 0) == 0)
+		rc = move_mount(tree, "", dir, "", MOVE_MOUNT_F_EMPTY_PATH |
+		    MOVE_MOUNT_T_EMPTY_PATH);
+	e = errno;
+	if (tree >= 0)
+		close(tree);
+	close(dir);
+	errno = e;
+	return rc;
+}
+
 /* Private /tmp with the carried writable paths (invariant 6). */
 static int
 private_tmp(const struct sbx_profile *sbx)
@@ -254,8 +336,9 @@ private_tmp(const struct sbx_profile *sbx)
 	int trees[MAX_WRITABLE], e;
 	size_t n = sbx->nwritable;
 
+	for (size_t i = 0; i < n; i++)
+		trees[i] = -1;	/* all: the failure path closes all n */
 	for (size_t i = 0; i < n; i++) {
-		trees[i] = -1;
 		if (tmp_carried(sbx, i) &&
 		    (trees[i] = clone_tree(sbx->writable[i])) < 0)
 			goto fail;
@@ -304,7 +387,8 @@ sbx_mount_apply(const struct sbx_profile *sbx)
 		if (!tmp_carried(sbx, i) && mount(sbx->writable[i],
 		    sbx->writable[i], NULL, MS_BIND | MS_REC, NULL) < 0)
 			return -1;	/* 3; carried ones are mounts already */
-	if (setattr("/", AT_RECURSIVE, MOUNT_ATTR_RDONLY, 0) < 0)
+	if (setattr("/", AT_RECURSIVE, MOUNT_ATTR_RDONLY |
+	    (sbx->host_devices ? 0 : MOUNT_ATTR_NODEV), 0) < 0)
 		return -1;	/* 2; ENOSYS before Linux 5.12: fail closed */
 	if (sbx->private_tmp && setattr("/tmp", 0, 0, MOUNT_ATTR_RDONLY) < 0)
 		return -1;
@@ -312,6 +396,11 @@ sbx_mount_apply(const struct sbx_profile *sbx)
 		if (!(ro_before & (UINT64_C(1) << i)) &&
 		    setattr(sbx->writable[i], 0, 0, MOUNT_ATTR_RDONLY) < 0)
 			return -1;
+	for (size_t i = 0; i < sbx->nnofollow; i++)
+		if (nofollow_path(sbx->nofollow[i]) < 0)
+			return -1;	/* 8 */
+	if (!sbx->host_devices && sbx_dev_apply() < 0)
+		return -1;	/* 2, dev.c */
 	for (size_t i = 0; i < sbx->nhidden; i++)
 		if (!hidden_moot(sbx, sbx->hidden[i]) &&
 		    mask_path(sbx->hidden[i]) < 0)

@@ -24,6 +24,13 @@
  *   hog MB                allocate and touch MB MiB
  *   x32                   call getpid with the x32 syscall bit
  *   read PATH             print read=<first line> or read=<errno name>
+ *   open PATH...          open read-only and read a byte: open_PATH=OK or
+ *                         the errno name of whichever failed
+ *   openw PATH...         open write-only and write a byte: openw_PATH=
+ *   ls DIR                ls=the sorted names, space-separated, and
+ *                         lnk_NAME=target for each symbolic link
+ *   vfs PATH...           vfs_PATH=the mount flags of PATH (statvfs):
+ *                         rw|ro and nosuid, nodev, noexec, nosymfollow
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -32,6 +39,7 @@
 #include <grp.h>
 #include <limits.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,6 +49,7 @@
 #include <sys/ptrace.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -93,12 +102,35 @@ status_lines(void)
 	status_of("/proc/self/status", "");
 }
 
+/* The init confines itself once the command has exec'd (pidinit.c,
+ * invariant 5): wait, up to 2 s, for its last step, the filter. */
+static void
+await_init_confined(void)
+{
+	char line[256];
+
+	for (int i = 0; i < 200; i++) {
+		FILE *fp = fopen("/proc/1/status", "re");
+		int done = 0;
+
+		if (fp == NULL)
+			return;
+		while (!done && fgets(line, sizeof(line), fp) != NULL)
+			done = strncmp(line, "Seccomp:\t2", 10) == 0;
+		fclose(fp);
+		if (done)
+			return;
+		usleep(10000);
+	}
+}
+
 /* What the command could do to its namespace's init. */
 static int
 init_report(void)
 {
 	int fd;
 
+	await_init_confined();
 	status_of("/proc/1/status", "init_");
 	res("init_ptrace", ptrace(PTRACE_ATTACH, 1, NULL, NULL));
 	fd = open("/proc/1/mem", O_RDONLY | O_CLOEXEC);
@@ -206,7 +238,11 @@ tries(void)
 	pid_t p;
 
 	res("try_ptrace", ptrace(PTRACE_TRACEME, 0, NULL, NULL));
-	res("try_mount", mount("none", "/mnt", "tmpfs", 0, NULL));
+	/* Calls that fail harmlessly even unconfined (t_disabled runs this
+	 * as full root in the host's namespaces): a mount point that does
+	 * not exist, kexec flags that do not exist. */
+	res("try_mount", mount("none", "/nonexistent-rg-probe", "tmpfs", 0,
+	    NULL));
 	res("try_unshare_ns", unshare(CLONE_NEWNS));
 	res("try_unshare_user", unshare(CLONE_NEWUSER));
 	res("try_keyctl", syscall(SYS_keyctl, KEYCTL_GET_KEYRING_ID_,
@@ -215,7 +251,7 @@ tries(void)
 	res("try_tiocsti", ioctl(0, TIOCSTI, &c));
 	res("try_tiocsti_hi", syscall(SYS_ioctl, 0,
 	    (unsigned long)TIOCSTI | (1UL << 32), &c));
-	res("try_kexec", syscall(SYS_kexec_load, 0, 0, NULL, 0));
+	res("try_kexec", syscall(SYS_kexec_load, 0, 0, NULL, 0xdead0000UL));
 	res("try_init_module", syscall(SYS_init_module, NULL, 0, ""));
 	res("try_userfaultfd", syscall(SYS_userfaultfd, 0));
 	res("try_personality_query", personality(0xffffffff));
@@ -320,6 +356,83 @@ hog(long mb)
 	return 0;
 }
 
+/* open and one byte of I/O, each path in turn; never O_CREAT. */
+static int
+try_open(int argc, char **argv, bool wr)
+{
+	for (int i = 0; i < argc; i++) {
+		char c = 0;
+		int fd = open(argv[i], (wr ? O_WRONLY : O_RDONLY) | O_NOCTTY |
+		    O_CLOEXEC);
+		ssize_t n = -1;
+
+		if (fd >= 0) {
+			n = wr ? write(fd, &c, 1) : read(fd, &c, 1);
+			close(fd);
+		}
+		printf("%s_%s=%s\n", wr ? "openw" : "open", argv[i],
+		    fd >= 0 && n >= 0 ? "OK" : strerrorname_np(errno));
+	}
+	return 0;
+}
+
+static int
+list_dir(const char *path)
+{
+	struct dirent **de;
+	char lnk[PATH_MAX];
+	int n = scandir(path, &de, NULL, alphasort), dfd;
+	ssize_t len;
+
+	if (n < 0) {
+		printf("ls=%s\n", strerrorname_np(errno));
+		return 0;
+	}
+	printf("ls=");
+	for (int i = 0, first = 1; i < n; i++)
+		if (strcmp(de[i]->d_name, ".") && strcmp(de[i]->d_name, "..")) {
+			printf("%s%s", first ? "" : " ", de[i]->d_name);
+			first = 0;
+		}
+	printf("\n");
+	dfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	for (int i = 0; i < n; i++) {
+		if (dfd >= 0 && (len = readlinkat(dfd, de[i]->d_name, lnk,
+		    sizeof(lnk) - 1)) >= 0)
+			printf("lnk_%s=%.*s\n", de[i]->d_name, (int)len, lnk);
+		free(de[i]);
+	}
+	free(de);
+	if (dfd >= 0)
+		close(dfd);
+	return 0;
+}
+
+static int
+mount_flags(int argc, char **argv)
+{
+	static const struct { unsigned long f; const char *n; } fl[] = {
+		{ ST_NOSUID, "nosuid" }, { ST_NODEV, "nodev" },
+		{ ST_NOEXEC, "noexec" }, { 0x2000 /* ST_NOSYMFOLLOW */,
+		"nosymfollow" },
+	};
+	struct statvfs v;
+
+	for (int i = 0; i < argc; i++) {
+		if (statvfs(argv[i], &v) < 0) {
+			printf("vfs_%s=%s\n", argv[i], strerrorname_np(errno));
+			continue;
+		}
+		printf("vfs_%s=%s", argv[i],
+		    v.f_flag & ST_RDONLY ? "ro" : "rw");
+		for (size_t k = 0; k < sizeof(fl) / sizeof(*fl); k++)
+			if (v.f_flag & fl[k].f)
+				printf(",%s", fl[k].n);
+		printf("\n");
+	}
+	return 0;
+}
+
 int
 probe_main(int argc, char **argv)
 {
@@ -366,6 +479,12 @@ probe_main(int argc, char **argv)
 		printf("read=%s\n", line);
 		return 0;
 	}
+	if (strcmp(m, "open") == 0 || strcmp(m, "openw") == 0)
+		return try_open(argc - 2, argv + 2, m[4] == 'w');
+	if (strcmp(m, "ls") == 0 && argc > 2)
+		return list_dir(argv[2]);
+	if (strcmp(m, "vfs") == 0)
+		return mount_flags(argc - 2, argv + 2);
 	if (strcmp(m, "x32") == 0) {
 		syscall(0x40000000 | SYS_getpid);
 		printf("x32=%s\n", strerrorname_np(errno));

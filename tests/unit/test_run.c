@@ -18,6 +18,7 @@
 #include <sys/mman.h>
 #include <sys/sendfile.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/wait.h>
 #include <stdint.h>
 #include <time.h>
@@ -922,6 +923,335 @@ START_TEST(t_qemu_img)
 }
 END_TEST
 
+/* A block device of this host, as /dev/NAME (opened read-only only). */
+static int
+host_block(char *path, size_t len)
+{
+	DIR *d = opendir("/sys/block");
+	struct dirent *de;
+	struct stat st;
+	int found = 0;
+
+	if (d == NULL)
+		return 0;
+	while (!found && (de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(path, len, "/dev/%s", de->d_name);
+		found = stat(path, &st) == 0 && S_ISBLK(st.st_mode);
+	}
+	closedir(d);
+	return found;
+}
+
+/* The default /dev is minimal and no other mount honours device nodes:
+ * a node the caller planted (or a link to the host's disk) is useless. */
+START_TEST(t_devices_minimal)
+{
+	char buf[OUTMAX], blk[300], chr[160], blkcopy[160], blklink[160];
+	char *op[] = { "rg-probe", "open", "/dev/null", "/dev/zero",
+	    "/dev/full", "/dev/random", "/dev/urandom", "/dev/tty", blk,
+	    "/dev/mem", chr, blkcopy, blklink, NULL };
+	char *ow[] = { "rg-probe", "openw", "/dev/null", "/dev/full", chr,
+	    NULL };
+	char *ls[] = { "rg-probe", "ls", "/dev", NULL };
+	char *vfs[] = { "rg-probe", "vfs", "/dev", "/dev/null", "/", wdir,
+	    NULL };
+	char key[400];
+	struct sbx_profile p;
+	struct run_outcome out;
+	struct stat st;
+
+	NEED_ROOT();
+	if (!prereq(host_block(blk, sizeof(blk)), "a block device in /dev"))
+		return;
+	ck_assert_int_eq(stat(blk, &st), 0);
+	snprintf(chr, sizeof(chr), "%s/null-copy", wdir);
+	snprintf(blkcopy, sizeof(blkcopy), "%s/blk-copy", wdir);
+	snprintf(blklink, sizeof(blklink), "%s/blk-link", wdir);
+	ck_assert_int_eq(mknod(chr, S_IFCHR | 0666, makedev(1, 3)), 0);
+	ck_assert_int_eq(mknod(blkcopy, S_IFBLK | 0600, st.st_rdev), 0);
+	ck_assert_int_eq(symlink(blk, blklink), 0);
+	p = prof_default();
+	ck_assert_int_eq(run_probe(op, &p, 0, &out, buf), 0);
+	ck_assert_msg(out.status == 0, "status %d: %s", out.status, buf);
+	ck_assert_str_eq(val(buf, "open_/dev/null"), "OK");
+	ck_assert_str_eq(val(buf, "open_/dev/zero"), "OK");
+	ck_assert_str_eq(val(buf, "open_/dev/full"), "OK");
+	ck_assert_str_eq(val(buf, "open_/dev/random"), "OK");
+	ck_assert_str_eq(val(buf, "open_/dev/urandom"), "OK");
+	/* present, but there is no controlling terminal (setsid) */
+	ck_assert_str_eq(val(buf, "open_/dev/tty"), "ENXIO");
+	snprintf(key, sizeof(key), "open_%s", blk);
+	ck_assert_str_eq(val(buf, key), "ENOENT");
+	ck_assert_str_eq(val(buf, "open_/dev/mem"), "ENOENT");
+	/* nodev: may_open() refuses any device node on the mount */
+	snprintf(key, sizeof(key), "open_%s", chr);
+	ck_assert_str_eq(val(buf, key), "EACCES");
+	snprintf(key, sizeof(key), "open_%s", blkcopy);
+	ck_assert_str_eq(val(buf, key), "EACCES");
+	snprintf(key, sizeof(key), "open_%s", blklink);
+	ck_assert_str_eq(val(buf, key), "ENOENT");
+	ck_assert_int_eq(run_probe(ow, &p, 0, &out, buf), 0);
+	ck_assert_str_eq(val(buf, "openw_/dev/null"), "OK");
+	ck_assert_str_eq(val(buf, "openw_/dev/full"), "ENOSPC");
+	snprintf(key, sizeof(key), "openw_%s", chr);
+	ck_assert_str_eq(val(buf, key), "EACCES");
+	ck_assert_int_eq(run_probe(ls, &p, 0, &out, buf), 0);
+	ck_assert_str_eq(val(buf, "ls"),
+	    "fd full null random stderr stdin stdout tty urandom zero");
+	ck_assert_str_eq(val(buf, "lnk_fd"), "/proc/self/fd");
+	ck_assert_str_eq(val(buf, "lnk_stdin"), "/proc/self/fd/0");
+	ck_assert_str_eq(val(buf, "lnk_stdout"), "/proc/self/fd/1");
+	ck_assert_str_eq(val(buf, "lnk_stderr"), "/proc/self/fd/2");
+	ck_assert_int_eq(run_probe(vfs, &p, 0, &out, buf), 0);
+	ck_assert_str_eq(val(buf, "vfs_/dev"), "ro,nosuid,nodev,noexec");
+	ck_assert_str_eq(val(buf, "vfs_/dev/null"), "ro,nosuid,noexec");
+	ck_assert_str_eq(val(buf, "vfs_/"), "ro,nodev");
+	snprintf(key, sizeof(key), "vfs_%s", wdir);
+	ck_assert_str_eq(val(buf, key), "rw,nodev");
+}
+END_TEST
+
+/* host_devices: today's behaviour, for the rules that need it. */
+START_TEST(t_devices_host)
+{
+	char buf[OUTMAX], blk[300], chr[160], key[400], word[320];
+	char *op[] = { "rg-probe", "open", "/dev/null", chr, NULL };
+	char *ls[] = { "rg-probe", "ls", "/dev", NULL };
+	struct sbx_profile p;
+	struct run_outcome out;
+
+	NEED_ROOT();
+	if (!prereq(host_block(blk, sizeof(blk)), "a block device in /dev"))
+		return;
+	snprintf(chr, sizeof(chr), "%s/null-copy", wdir);
+	ck_assert_int_eq(mknod(chr, S_IFCHR | 0666, makedev(1, 3)), 0);
+	p = prof_default();
+	p.host_devices = true;
+	ck_assert_int_eq(run_probe(op, &p, 0, &out, buf), 0);
+	ck_assert_str_eq(val(buf, "open_/dev/null"), "OK");
+	snprintf(key, sizeof(key), "open_%s", chr);
+	ck_assert_str_eq(val(buf, key), "OK");
+	ck_assert_int_eq(run_probe(ls, &p, 0, &out, buf), 0);
+	snprintf(word, sizeof(word), " %s ", blk + 5);
+	snprintf(key, sizeof(key), " %s ", val(buf, "ls"));
+	ck_assert_msg(strstr(key, word) != NULL, "%s not in /dev: %s",
+	    blk, key);
+}
+END_TEST
+
+static void
+write_file(const char *path, const char *text)
+{
+	FILE *fp = fopen(path, "w");
+
+	ck_assert_ptr_nonnull(fp);
+	fputs(text, fp);
+	ck_assert_int_eq(fclose(fp), 0);
+}
+
+/* A symlink beneath a nofollow directory is not followed by the command
+ * (ELOOP), whatever it points to; files and writes work as before. */
+START_TEST(t_nofollow)
+{
+	char buf[OUTMAX], secret[160], f[160], l[160], ld[160], ldf[160];
+	char rl[160], none[160], notdir[200], wnew[160], rnew[160];
+	char *op[] = { "rg-probe", "open", f, l, ldf, rl, NULL };
+	char *rd[] = { "rg-probe", "read", f, NULL };
+	char *wr[] = { "rg-probe", "report", "-w", wnew, "-w", rnew, NULL };
+	char *vfs[] = { "rg-probe", "vfs", wdir, rdir, "/", NULL };
+	char *nf[3], key[200];
+	struct sbx_profile p;
+	struct run_outcome out;
+	struct stat st;
+
+	NEED_ROOT();
+	snprintf(secret, sizeof(secret), "%s/secret", rdir);
+	snprintf(f, sizeof(f), "%s/f", wdir);
+	snprintf(l, sizeof(l), "%s/l", wdir);		/* -> secret */
+	snprintf(ld, sizeof(ld), "%s/ld", wdir);	/* -> rdir */
+	snprintf(ldf, sizeof(ldf), "%s/ld/secret", wdir);
+	snprintf(rl, sizeof(rl), "%s/l", rdir);		/* -> secret */
+	snprintf(none, sizeof(none), "%s/nonexistent", dir);
+	snprintf(notdir, sizeof(notdir), "%s/x", secret);
+	snprintf(wnew, sizeof(wnew), "%s/new", wdir);
+	snprintf(rnew, sizeof(rnew), "%s/new", rdir);
+	write_file(secret, "s3cret\n");
+	write_file(f, "plain\n");
+	ck_assert_int_eq(symlink(secret, l), 0);
+	ck_assert_int_eq(symlink(rdir, ld), 0);
+	ck_assert_int_eq(symlink(secret, rl), 0);
+	p = prof_default();
+	/* without nofollow the links work: the ELOOPs below are its own */
+	ck_assert_int_eq(run_probe(op, &p, 0, &out, buf), 0);
+	snprintf(key, sizeof(key), "open_%s", l);
+	ck_assert_str_eq(val(buf, key), "OK");
+	snprintf(key, sizeof(key), "open_%s", ldf);
+	ck_assert_str_eq(val(buf, key), "OK");
+	/* the parent of the writable wdir and the read-only rdir, and two
+	 * that do not exist (skipped) */
+	nf[0] = dir;
+	nf[1] = none;
+	nf[2] = notdir;
+	p.nofollow = nf;
+	p.nnofollow = 3;
+	ck_assert_int_eq(run_probe(op, &p, 0, &out, buf), 0);
+	ck_assert_msg(out.status == 0, "status %d: %s", out.status, buf);
+	snprintf(key, sizeof(key), "open_%s", f);
+	ck_assert_str_eq(val(buf, key), "OK");
+	snprintf(key, sizeof(key), "open_%s", l);
+	ck_assert_str_eq(val(buf, key), "ELOOP");
+	snprintf(key, sizeof(key), "open_%s", ldf);	/* in the middle */
+	ck_assert_str_eq(val(buf, key), "ELOOP");
+	snprintf(key, sizeof(key), "open_%s", rl);
+	ck_assert_str_eq(val(buf, key), "ELOOP");
+	ck_assert_int_eq(run_probe(rd, &p, 0, &out, buf), 0);
+	ck_assert_str_eq(val(buf, "read"), "plain");
+	/* read-only and writable as before */
+	ck_assert_int_eq(run_probe(wr, &p, 0, &out, buf), 0);
+	ck_assert_str_eq(wval(buf, wnew), "OK");
+	ck_assert_str_eq(wval(buf, rnew), "EROFS");
+	ck_assert_int_eq(stat(wnew, &st), 0);
+	ck_assert_int_eq(run_probe(vfs, &p, 0, &out, buf), 0);
+	snprintf(key, sizeof(key), "vfs_%s", wdir);
+	ck_assert_str_eq(val(buf, key), "rw,nodev,nosymfollow");
+	snprintf(key, sizeof(key), "vfs_%s", rdir);
+	ck_assert_str_eq(val(buf, key), "ro,nodev,nosymfollow");
+	ck_assert_str_eq(val(buf, "vfs_/"), "ro,nodev");
+	/* exactly the writable path: still writable; rdir unaffected */
+	nf[0] = wdir;
+	p.nnofollow = 1;
+	ck_assert_int_eq(unlink(wnew), 0);
+	ck_assert_int_eq(run_probe(op, &p, 0, &out, buf), 0);
+	snprintf(key, sizeof(key), "open_%s", l);
+	ck_assert_str_eq(val(buf, key), "ELOOP");
+	snprintf(key, sizeof(key), "open_%s", rl);
+	ck_assert_str_eq(val(buf, key), "OK");
+	ck_assert_int_eq(run_probe(wr, &p, 0, &out, buf), 0);
+	ck_assert_str_eq(wval(buf, wnew), "OK");
+	ck_assert_int_eq(stat(wnew, &st), 0);
+}
+END_TEST
+
+/* Hidden paths that are not there are skipped, however they are not
+ * there; a link to a directory hides the directory. */
+START_TEST(t_hidden_missing)
+{
+	static const char *const dflt[] = { "/etc/shadow", "/etc/shadow-",
+	    "/etc/gshadow", "/etc/gshadow-", "/etc/sudoers",
+	    "/etc/sudoers.d", "/etc/ssh", "/root", "/etc/rootgate" };
+	char buf[OUTMAX], none[160], dangling[160], notdir[200], sub[160];
+	char lsub[160], subf[200], secret[160];
+	char *rd[] = { "rg-probe", "read", subf, NULL };
+	char *sh[] = { "rg-probe", "read", "/etc/shadow", NULL };
+	char *hidden[16];
+	size_t n = 0;
+	struct sbx_profile p;
+	struct run_outcome out;
+	struct stat st;
+
+	NEED_ROOT();
+	snprintf(none, sizeof(none), "%s/nonexistent", dir);
+	snprintf(dangling, sizeof(dangling), "%s/dangling", rdir);
+	snprintf(secret, sizeof(secret), "%s/secret", rdir);
+	snprintf(notdir, sizeof(notdir), "%s/x", secret);
+	snprintf(sub, sizeof(sub), "%s/sub", rdir);
+	snprintf(lsub, sizeof(lsub), "%s/lsub", rdir);	/* -> sub */
+	snprintf(subf, sizeof(subf), "%s/f", sub);
+	write_file(secret, "s3cret\n");
+	ck_assert_int_eq(symlink(none, dangling), 0);
+	ck_assert_int_eq(mkdir(sub, 0755), 0);
+	write_file(subf, "inside\n");
+	ck_assert_int_eq(symlink(sub, lsub), 0);
+	hidden[n++] = none;
+	hidden[n++] = dangling;
+	hidden[n++] = notdir;
+	hidden[n++] = lsub;
+	for (size_t i = 0; i < sizeof(dflt) / sizeof(dflt[0]); i++)
+		hidden[n++] = (char *)(uintptr_t)dflt[i];
+	p = prof_default();
+	p.hidden = hidden;
+	p.nhidden = n;
+	ck_assert_int_eq(run_probe(rd, &p, 0, &out, buf), 0);
+	ck_assert_msg(out.started && out.status == 0, "status %d: %s",
+	    out.status, buf);
+	ck_assert_str_eq(val(buf, "read"), "EACCES");	/* masked dir */
+	if (stat("/etc/shadow", &st) == 0) {
+		ck_assert_int_eq(run_probe(sh, &p, 0, &out, buf), 0);
+		ck_assert_str_eq(val(buf, "read"), "");
+	}
+}
+END_TEST
+
+/* grace = 0: SIGKILL as soon as the timeout expires, no SIGTERM wait. */
+static void
+grace_zero_case(unsigned ns)
+{
+	char buf[OUTMAX], marker[64];
+	char *argv[] = { "rg-probe", "sleep", "30", "ignterm", marker, NULL };
+	struct sbx_profile p;
+	struct run_outcome out;
+
+	p = prof_default();
+	p.ns = ns;
+	p.timeout_ms = 300;
+	p.grace_ms = 0;
+	snprintf(marker, sizeof(marker), "rgmark-g0-%ld-%u", (long)getpid(),
+	    ns);
+	ck_assert_int_eq(run_probe(argv, &p, 0, &out, buf), 0);
+	ck_assert_int_eq(out.status, 124);
+	ck_assert(out.timed_out);
+	ck_assert_msg(out.elapsed_us < 600000, "took %llu us",
+	    (unsigned long long)out.elapsed_us);
+	ck_assert_int_eq(survivors(marker), 0);
+}
+
+START_TEST(t_grace_zero)
+{
+	NEED_ROOT();
+	grace_zero_case(SBX_NS_DEFAULT);
+	grace_zero_case(SBX_NS_MOUNT);
+}
+END_TEST
+
+/* cwd and umask: a sandbox sets both (cwd "/" unless the rule names
+ * one); sandbox = off keeps the caller's umask, and its cwd unless the
+ * rule names one (oslo.rootwrap's behaviour). */
+START_TEST(t_cwd_umask)
+{
+	char buf[OUTMAX];
+	char *argv[] = { "rg-probe", "report", NULL };
+	struct sbx_profile p;
+	struct run_outcome out;
+	mode_t old;
+
+	NEED_ROOT();
+	ck_assert_int_eq(chdir(rdir), 0);
+	old = umask(077);
+	memset(&p, 0, sizeof(p));
+	p.umask = 022;		/* as the loader sets it: not applied */
+	ck_assert_int_eq(run_probe(argv, &p, 0, &out, buf), 0);
+	ck_assert_str_eq(val(buf, "cwd"), rdir);
+	ck_assert_str_eq(val(buf, "Umask"), "0077");
+	p.cwd = wdir;
+	ck_assert_int_eq(run_probe(argv, &p, 0, &out, buf), 0);
+	ck_assert_str_eq(val(buf, "cwd"), wdir);
+	ck_assert_str_eq(val(buf, "Umask"), "0077");
+	p = prof_default();
+	p.umask = 027;
+	ck_assert_int_eq(run_probe(argv, &p, 0, &out, buf), 0);
+	ck_assert_str_eq(val(buf, "cwd"), "/");
+	ck_assert_str_eq(val(buf, "Umask"), "0027");
+	p.cwd = wdir;
+	ck_assert_int_eq(run_probe(argv, &p, 0, &out, buf), 0);
+	ck_assert_str_eq(val(buf, "cwd"), wdir);
+	ck_assert_str_eq(val(buf, "Umask"), "0027");
+	umask(old);
+	ck_assert_int_eq(chdir("/"), 0);
+}
+END_TEST
+
 Suite *
 suite_run(void)
 {
@@ -952,6 +1282,12 @@ suite_run(void)
 	tcase_add_test(tc, t_writable_under_tmp);
 	tcase_add_test(tc, t_cgroup_limits);
 	tcase_add_test(tc, t_qemu_img);
+	tcase_add_test(tc, t_devices_minimal);
+	tcase_add_test(tc, t_devices_host);
+	tcase_add_test(tc, t_nofollow);
+	tcase_add_test(tc, t_hidden_missing);
+	tcase_add_test(tc, t_grace_zero);
+	tcase_add_test(tc, t_cwd_umask);
 	suite_add_tcase(s, tc);
 	return s;
 }
