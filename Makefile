@@ -15,7 +15,7 @@ PKGS    = libseccomp libcap-ng inih libbsd-overlay libpcre2-8
 # when run as root on a machine that lacks them).
 DEB_BUILD = build-essential pkg-config libseccomp-dev libcap-ng-dev \
 	libinih-dev libbsd-dev libpcre2-dev check
-DEB_TEST  = qemu-utils util-linux procps python3
+DEB_TEST  = qemu-utils util-linux procps python3 python3-oslo.rootwrap
 
 WARN    = -Wall -Wextra -Werror -Wmissing-prototypes -Wstrict-prototypes \
 	  -Wshadow -Wformat=2 -Wformat-nonliteral -Wswitch-enum \
@@ -63,6 +63,9 @@ POLICY_SRCS = \
 	src/policy/size.c \
 	src/policy/pathcanon.c \
 	src/policy/constraint.c \
+	src/policy/rwpath.c \
+	src/policy/rwini.c \
+	src/policy/rootwrap.c \
 	src/policy/lint.c \
 	src/policy/match.c
 
@@ -108,10 +111,11 @@ UNIT_SRCS = \
 	tests/unit/test_pattern.c \
 	tests/unit/test_match.c \
 	tests/unit/test_run.c \
+	tests/unit/test_rootwrap.c \
 	tests/helpers/probe.c
 UNIT_OBJS = $(UNIT_SRCS:%.c=$(BUILD)/%.o)
 
-PROGS = $(BUILD)/rootgate
+PROGS = $(BUILD)/rootgate $(BUILD)/rootgate-rootwrap
 
 # --- targets ------------------------------------------------------------
 
@@ -141,6 +145,9 @@ $(BUILD)/librootgate.a: $(CORE_OBJS)
 	ar rcs $@ $^
 
 $(BUILD)/rootgate: $(BUILD)/src/cli/rootgate.o $(CLI_OBJS) $(BUILD)/librootgate.a
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+$(BUILD)/rootgate-rootwrap: $(BUILD)/src/cli/rootgate_rootwrap.o $(BUILD)/librootgate.a
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
 $(BUILD)/tests/unit/run: $(UNIT_OBJS) $(BUILD)/librootgate.a
@@ -181,7 +188,11 @@ install: all
 		$(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(DATADIR)/filters.d \
 		$(DESTDIR)$(DATADIR)/examples/filters.d
 	install -m 0755 $(BUILD)/rootgate $(DESTDIR)$(BINDIR)/rootgate
+	install -m 0755 $(BUILD)/rootgate-rootwrap \
+		$(DESTDIR)$(BINDIR)/rootgate-rootwrap
 	install -m 0644 man/rootgate.8 $(DESTDIR)$(MANDIR)/man8/rootgate.8
+	install -m 0644 man/rootgate-rootwrap.8 \
+		$(DESTDIR)$(MANDIR)/man8/rootgate-rootwrap.8
 	install -m 0644 man/rootgate.filters.5 \
 		$(DESTDIR)$(MANDIR)/man5/rootgate.filters.5
 	install -m 0644 filters.d/*.conf $(DESTDIR)$(DATADIR)/filters.d/
@@ -192,10 +203,13 @@ install: all
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/rootgate $(DESTDIR)$(MANDIR)/man8/rootgate.8 \
+		$(DESTDIR)$(BINDIR)/rootgate-rootwrap \
+		$(DESTDIR)$(MANDIR)/man8/rootgate-rootwrap.8 \
 		$(DESTDIR)$(MANDIR)/man5/rootgate.filters.5
 	rm -rf $(DESTDIR)$(DATADIR)
 
 clean:
 	rm -rf build build-asan
 
--include $(CORE_OBJS:.o=.d) $(CLI_OBJS:.o=.d) $(UNIT_OBJS:.o=.d)
+-include $(CORE_OBJS:.o=.d) $(CLI_OBJS:.o=.d) $(UNIT_OBJS:.o=.d) \
+	$(BUILD)/src/cli/rootgate_rootwrap.d

@@ -19,7 +19,17 @@ extern const char *rg_progname;
 
 struct cli_opts {
 	const char *confdir;	/* --config */
+	const char *rootwrap_conf;	/* --rootwrap-config: a rootwrap.conf
+					   instead of confdir */
 };
+
+/*
+ * Load the rootwrap.conf at path and its filter files (rootwrap.h); every
+ * error, the configuration's included, goes to errs. NULL on failure.
+ */
+struct policy *cli_load_rootwrap(const char *path, struct rg_errlist *errs);
+
+
 
 /* "rootgate: " + message, on stderr */
 void cli_warnx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -48,6 +58,12 @@ struct cli_caller {
 int cli_caller_init(struct cli_caller *cc, const char *as_user);
 int cli_caller_from_uid(struct cli_caller *cc, uid_t uid, gid_t gid);
 void cli_caller_free(struct cli_caller *cc);
+
+/* The caller of explain/list: --as USER, else root for a rootwrap
+ * configuration (its filters have no callers: sudo decided), else the
+ * real uid. */
+int cli_caller_for(const struct cli_opts *opts, struct cli_caller *cc,
+    const char *as_user);
 
 /* The sandbox profile in one line ("ns=mount,pid caps=none ..."). */
 void cli_sbx_summary(const struct sbx_profile *s, char *buf, size_t len);

@@ -36,6 +36,24 @@ bool constraint_check(const struct constraint *ck, const char *arg,
 int constraint_parse_lc(struct constraint *ck, const char *spec,
     struct loadcache *lc, unsigned rx_flags, char *err, size_t errlen);
 
+enum ck_verdict {
+	CKV_FAIL,
+	CKV_PASS,
+	CKV_UNSURE,	/* rootgate cannot tell as the rule's author would:
+			   the matcher refuses rather than guess */
+};
+
+/* As constraint_check, with the third answer. */
+enum ck_verdict constraint_eval(const struct constraint *ck, const char *arg,
+    char *why, size_t whylen);
+
+/*
+ * The value a CKF_CANON_OUT constraint hands the command for arg (its
+ * canonical path), in out (PATH_MAX bytes). Returns 0 or -1.
+ */
+int constraint_canon(const struct constraint *ck, const char *arg, char *out,
+    size_t outlen);
+
 /* Release what constraint_parse allocated (not ck itself). */
 void constraint_clear(struct constraint *ck);
 

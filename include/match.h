@@ -36,6 +36,9 @@ enum deny_code {
 	DENY_ARGS,		/* rules exist, no argument pattern fits */
 	DENY_CALLER,		/* the pattern fits, the caller may not */
 	DENY_INACTIVE,		/* the rule's executable is absent (96) */
+	DENY_UNUSABLE,		/* a rule fits that rootgate will not run
+				   (rule->unusable, or a CKF_UNSURE value):
+				   the search stops, refused (99) */
 };
 
 struct nearmiss {
@@ -55,6 +58,10 @@ struct decision {
 	char **envp;			/* allowed: final environment (owned) */
 	size_t envc;
 	const struct sbx_profile *sbx;	/* allowed: the rule's profile */
+	const struct rule *inactive;	/* DENY_INACTIVE: the first rule
+					   that fitted without executable */
+	size_t argv_off;		/* leading words removed by rules'
+					   strip_word before the decision */
 	char reason[400];		/* denied: one line for the caller */
 	struct nearmiss miss[MATCH_MAX_NEARMISS];
 	size_t nmiss;
@@ -64,7 +71,8 @@ struct decision {
 #define MATCH_SAFE_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
 /*
- * Decide. argv[0] is the command (a bare name or an absolute path);
+ * Decide. In a linear policy (policy.h) every rule is tried in order and
+ * decides argv[0] itself; otherwise argv[0] is the command (a bare name or an absolute path);
  * envp is the caller's environment (may be NULL). Rules are tried in
  * policy order among those for argv[0]; the first whose pattern and
  * callers both fit wins. Returns 0 with *d filled (allowed or denied), or

@@ -28,7 +28,22 @@ enum ck_kind {
 	CK_INT,		/* canonical decimal integer in [min, max] */
 	CK_SIZE,	/* decimal + optional unit suffix, bytes in [min, max] */
 	CK_SET,		/* one of a list of words */
+	CK_REALPATH,	/* rootwrap PathFilter: realpath (non-strict, from
+			   the cwd) at or beneath a directory */
+	CK_PROCEXE,	/* pid of a live process running a given program */
+	CK_CHAIN,	/* this and every later argument: a command that a
+			   leaf rule of the same run-as user allows */
 };
+
+/* Flags of any constraint */
+#define CKF_DASH_OK	0x01u	/* the value may start with '-' */
+#define CKF_NOT		0x02u	/* CK_SET: any word but these */
+#define CKF_CANON_OUT	0x04u	/* CK_REALPATH: the command receives the
+				   canonical path, not the argument */
+#define CKF_UNSURE	0x08u	/* CK_REGEX: rootgate cannot evaluate the
+				   pattern as its author's engine would; a
+				   rule that fits with it stops the search
+				   with a denial (never a guess) */
 
 /* CK_PATH flags */
 #define CKP_NEW		0x01u	/* last component may not exist yet */
@@ -42,6 +57,11 @@ struct constraint {
 	char *src;		/* the constraint as written, for explain */
 	unsigned line;		/* where it was defined */
 	bool used;		/* referenced by the pattern (load check) */
+	unsigned flags;		/* CKF_* */
+	struct rx *rx_py;	/* CK_REGEX of a rootwrap filter: the pattern
+				   + "$" anchored at the start only (Python's
+				   re.match); where it matches and rx does
+				   not, the value is CKV_UNSURE */
 	union {
 		struct rx *rx;
 		struct {
@@ -79,8 +99,15 @@ enum pe_kind {
 	PE_UNORDERED,	/* each kid (a PE_SEQ) once, in any order */
 };
 
+/* struct pel flags */
+#define PEF_CMD	0x01u	/* the command word: the final argv starts with the
+			   rule's exec here; what precedes is environment */
+#define PEF_ENV	0x02u	/* NAME=VALUE for the command's environment (set
+			   when both are non-empty), not an argument */
+
 struct pel {
 	enum pe_kind kind;
+	unsigned flags;		/* PEF_* */
 	bool optional;		/* [ ... ]: may be absent */
 	bool repeat;		/* ...: may occur again */
 	char *lit;		/* LITERAL text, TEMPLATE prefix */
@@ -182,6 +209,20 @@ struct rule {
 	size_t naccept;
 	bool optional;		/* the executable may be absent on this host */
 	bool inactive;		/* ... and is: real runs exit 96 */
+	/*
+	 * Translated rules (oslo.rootwrap) use these; native rules leave
+	 * them zero and keep their behaviour.
+	 */
+	bool cmd_in_pattern;	/* the pattern starts at argv[0] */
+	bool is_chain;		/* the pattern ends in a CK_CHAIN */
+	char *strip_word;	/* when this rule is tried, a leading argv word
+				   equal to it is removed, for this rule and
+				   every later one (rootwrap's EnvFilter) */
+	bool env_passthrough;	/* the command gets the caller's whole
+				   environment (sudo has reset it) */
+	char *exec_src;		/* the executable as the filter wrote it */
+	char *unusable;		/* non-NULL: a fit denies with this reason
+				   (e.g. an unknown run-as user) */
 };
 
 struct policy_index;
@@ -194,6 +235,8 @@ struct policy {
 	char *confdir;
 	char *audit_log;	/* JSON-lines audit file, NULL = none */
 	bool use_syslog;
+	bool linear;		/* some rule has cmd_in_pattern or strip_word:
+				   every rule is tried in order (policy_finish) */
 };
 
 /* Load options */

@@ -5,7 +5,7 @@
  * match limit and a depth limit so a catastrophic pattern fails closed
  * (RX_LIMIT, a denial) instead of hanging the gateway.
  *
- * Matching is always a FULL match: anchored at the start and at the very
+ * Matching is a FULL match (unless RX_NOEND): anchored at the start and at the very
  * end of the subject (PCRE2_ANCHORED | PCRE2_ENDANCHORED), so `a|b` cannot
  * leave a branch unanchored and a trailing newline never passes. This is
  * stricter than oslo.rootwrap (re.match(pattern + '$')), where "abc"
@@ -27,6 +27,11 @@ struct rx;
 #define RX_UCP	0x01u	/* \d, \w, \s are Unicode-aware (Python 3 str) */
 #define RX_JIT	0x02u	/* JIT-compile: for long-lived processes (the
 			   limits are set so both engines decide alike) */
+#define RX_NOEND 0x04u	/* anchored at the start only, as Python's
+			   re.match: with a pattern + "$" it reads as
+			   oslo.rootwrap does ("a|b$" accepts "ab",
+			   "a$" accepts "a\n"). Never to allow: only to
+			   tell where rootwrap's reading is wider */
 
 enum rx_result {
 	RX_MATCH,

@@ -37,7 +37,9 @@ cmd_check(const struct cli_opts *opts, int argc, char **argv)
 	}
 	argc -= optind;
 	argv += optind;
-	if (argc == 0)
+	if (argc == 0 && opts->rootwrap_conf != NULL)
+		p = cli_load_rootwrap(opts->rootwrap_conf, &errs);
+	else if (argc == 0)
 		p = policy_load_confdir(opts->confdir, NULL, &errs);
 	else
 		p = policy_load_paths((const char *const *)argv, (size_t)argc,
@@ -51,7 +53,8 @@ cmd_check(const struct cli_opts *opts, int argc, char **argv)
 	nerr = rg_errlist_nerrors(&errs);
 	printf("%s: %zu rule%s%s, %zu error%s, %zu warning%s, %zu accepted "
 	    "risk%s\n",
-	    argc == 0 ? opts->confdir : argc == 1 ? argv[0] : "policy",
+	    argc == 0 ? (opts->rootwrap_conf != NULL ? opts->rootwrap_conf :
+	    opts->confdir) : argc == 1 ? argv[0] : "policy",
 	    p ? p->nrules : 0, p && p->nrules == 1 ? "" : "s",
 	    ninactive ? " (some inactive: executable not installed)" : "",
 	    nerr, nerr == 1 ? "" : "s", errs.nwarn, errs.nwarn == 1 ? "" : "s",

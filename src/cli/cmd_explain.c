@@ -72,7 +72,15 @@ print_json(const struct decision *d, char *const *argv, size_t argc,
 	} else {
 		fputs(",\"rule\":null,\"reason\":", stdout);
 		json_str(stdout, d->reason);
+		fprintf(stdout, ",\"unusable\":%s", d->code == DENY_UNUSABLE ?
+		    "true" : "false");
+		if (d->inactive != NULL) {
+			/* the first rule that fitted without executable */
+			fputs(",\"inactive\":", stdout);
+			json_rule_ref(stdout, d->inactive);
+		}
 	}
+	fprintf(stdout, ",\"argv_off\":%zu", d->argv_off);
 	fputs(",\"near_misses\":[", stdout);
 	for (size_t i = 0; i < d->nmiss; i++) {
 		if (i > 0)
@@ -164,7 +172,7 @@ cmd_explain(const struct cli_opts *opts, int argc, char **argv)
 	}
 	if ((p = cli_load_policy(opts)) == NULL)
 		return RG_EXIT_CONFIG;
-	if (cli_caller_init(&cc, as) < 0) {
+	if (cli_caller_for(opts, &cc, as) < 0) {
 		policy_free(p);
 		return RG_EXIT_INTERNAL;
 	}

@@ -101,7 +101,7 @@ cmd_list(const struct cli_opts *opts, int argc, char **argv)
 	}
 	if ((p = cli_load_policy(opts)) == NULL)
 		return RG_EXIT_CONFIG;
-	if (cli_caller_init(&cc, as) < 0) {
+	if (cli_caller_for(opts, &cc, as) < 0) {
 		policy_free(p);
 		return RG_EXIT_INTERNAL;
 	}

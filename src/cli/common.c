@@ -14,6 +14,7 @@
 #include "diag.h"
 #include "exitcode.h"
 #include "policy.h"
+#include "rootwrap.h"
 #include "strv.h"
 #include "xalloc.h"
 
@@ -71,16 +72,60 @@ cli_print_errs(const struct rg_errlist *l)
 }
 
 struct policy *
+cli_load_rootwrap(const char *path, struct rg_errlist *errs)
+{
+	struct rw_opts o = { getenv("PATH"), false };
+	struct rw_conf conf;
+	struct policy *p;
+	struct rg_err err;
+	enum rw_status st;
+
+	memset(&err, 0, sizeof(err));
+	p = policy_load_rootwrap(path, &o, &conf, &st, &err, errs);
+	switch (st) {
+	case RW_BADVALUE:
+		rg_errlist_add(errs, 0, path, err.line, "Incorrect value in "
+		    "%s: %s", path, err.msg);
+		break;
+	case RW_BADCONF:
+		rg_errlist_add(errs, 0, path, err.line, "Incorrect "
+		    "configuration file: %s%s%s", path, err.msg[0] ? ": " : "",
+		    err.msg);
+		break;
+	case RW_OK:
+	case RW_BADFILTERS:
+	default:
+		break;
+	}
+	rootwrap_conf_free(&conf);
+	return p;
+}
+
+int
+cli_caller_for(const struct cli_opts *opts, struct cli_caller *cc,
+    const char *as_user)
+{
+	if (as_user == NULL && opts->rootwrap_conf != NULL)
+		return cli_caller_from_uid(cc, 0, 0);
+	return cli_caller_init(cc, as_user);
+}
+
+struct policy *
 cli_load_policy(const struct cli_opts *opts)
 {
 	struct rg_errlist errs = { 0 };
+	const char *what = opts->rootwrap_conf != NULL ? opts->rootwrap_conf :
+	    opts->confdir;
 	struct policy *p;
 
-	p = policy_load_confdir(opts->confdir, NULL, &errs);
+	if (opts->rootwrap_conf != NULL)
+		p = cli_load_rootwrap(opts->rootwrap_conf, &errs);
+	else
+		p = policy_load_confdir(opts->confdir, NULL, &errs);
 	if (p == NULL) {
 		cli_print_errs(&errs);
 		cli_warnx("unable to load configuration %s: %zu error%s",
-		    opts->confdir, rg_errlist_nerrors(&errs),
+		    what, rg_errlist_nerrors(&errs),
 		    rg_errlist_nerrors(&errs) == 1 ? "" : "s");
 	}
 	rg_errlist_free(&errs);

@@ -7,6 +7,8 @@
  *   rootgate [--config DIR] explain [--json] [--as USER] [--] CMD [ARG...]
  *   rootgate [--config DIR] list [--as USER] [--json]
  *   rootgate keys
+ * --rootwrap-config FILE (before the subcommand) reads an oslo.rootwrap
+ * configuration instead of --config.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -30,6 +32,7 @@ usage(FILE *fp)
 	    "CMD [ARG...]\n"
 	    "       rootgate [--config DIR] list [--as USER] [--json]\n"
 	    "       rootgate keys\n"
+	    "       rootgate --rootwrap-config FILE check|explain|list ...\n"
 	    "default configuration: %s\n", RG_DEFAULT_CONFDIR);
 }
 
@@ -38,11 +41,12 @@ main(int argc, char **argv)
 {
 	static const struct option lopts[] = {
 		{ "config", required_argument, NULL, 'c' },
+		{ "rootwrap-config", required_argument, NULL, 'r' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct cli_opts opts = { RG_DEFAULT_CONFDIR };
+	struct cli_opts opts = { RG_DEFAULT_CONFDIR, NULL };
 	bool dashdash;
 	int ch;
 
@@ -53,6 +57,9 @@ main(int argc, char **argv)
 		switch (ch) {
 		case 'c':
 			opts.confdir = optarg;
+			break;
+		case 'r':
+			opts.rootwrap_conf = optarg;
 			break;
 		case 'h':
 			usage(stdout);

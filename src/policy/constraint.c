@@ -16,11 +16,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "constraint.h"
 #include "loadcache.h"
 #include "pathcanon.h"
 #include "policy.h"
+#include "rwpath.h"
 #include "rx.h"
 #include "size.h"
 #include "strv.h"
@@ -309,8 +311,97 @@ check_size(const struct constraint *ck, const char *arg, const char *q,
 	return true;
 }
 
-bool
-constraint_check(const struct constraint *ck, const char *arg, char *why,
+/*
+ * oslo.rootwrap's PathFilter: V = realpath(arg) as Python computes it; the
+ * prefix as written must be a character prefix of V (so "/base/" still
+ * refuses "/base") AND V must be the prefix or beneath it component by
+ * component (so "/base_evil" is refused for "/base", where rootwrap's
+ * os.path.commonprefix accepts it).
+ */
+static enum ck_verdict
+check_realpath(const struct constraint *ck, const char *arg, const char *q,
+    char *why, size_t whylen)
+{
+	const char *b = ck->u.path.prefix;
+	char real[PATH_MAX];
+
+	if (rwpath_realpath(arg, real, sizeof(real)) < 0)
+		return snprintf(why, whylen, "'%s': unable to resolve", q),
+		    CKV_FAIL;
+	if (strncmp(real, b, strlen(b)) != 0)
+		return snprintf(why, whylen, "'%s' is not beneath %s", q, b),
+		    CKV_FAIL;
+	/* oslo.rootwrap would accept it: refuse, and stop the search */
+	if (!pathcanon_beneath(real, b, true))
+		return snprintf(why, whylen, "'%s' (%s) only shares a "
+		    "character prefix with %s", q, real, b), CKV_UNSURE;
+	return CKV_PASS;
+}
+
+/* Digits or non-ASCII: Python's int() might read it ("+12", "1_2", "١٢") */
+static bool
+python_int_maybe(const char *s)
+{
+	for (; *s; s++)
+		if ((*s >= '0' && *s <= '9') || (unsigned char)*s >= 0x80)
+			return true;
+	return false;
+}
+
+/*
+ * oslo.rootwrap's KillFilter: the program of a live process, from
+ * /proc/PID/exe, must be the target (absolute), or have the target as its
+ * basename and a directory among ck->u.proc.dirs (rootwrap's PATH). A
+ * deleted executable is judged by rootwrap from the process's own,
+ * spoofable, argv[0]: unsure, so refused.
+ */
+static enum ck_verdict
+check_procexe(const struct constraint *ck, const char *arg, const char *q,
+    char *why, size_t whylen)
+{
+	const char *t = ck->u.proc.target, *base;
+	char link[64], prog[PATH_MAX + 1];
+	long long pid;
+	struct stat st;
+	ssize_t n;
+	size_t pl;
+
+	if (size_parse_int(arg, &pid) != SZ_OK || pid < 1) {
+		snprintf(why, whylen, "'%s' is not a process id", q);
+		return python_int_maybe(arg) ? CKV_UNSURE : CKV_FAIL;
+	}
+	snprintf(link, sizeof(link), "/proc/%lld/exe", pid);
+	if ((n = readlink(link, prog, sizeof(prog) - 1)) < 0)
+		return snprintf(why, whylen, "'%s': no such process, or its "
+		    "program is unknown", q), CKV_FAIL;
+	prog[n] = '\0';
+	pl = strlen(prog);
+	if (pl > 10 && strcmp(prog + pl - 10, " (deleted)") == 0)
+		prog[pl - 10] = '\0';
+	if (stat(prog, &st) < 0 || !S_ISREG(st.st_mode))
+		return snprintf(why, whylen, "'%s': the program of the process "
+		    "was deleted", q), CKV_UNSURE;
+	if (t[0] == '/') {
+		if (strcmp(t, prog) == 0)
+			return CKV_PASS;
+	} else if (prog[0] == '/' && strcmp(base = strrchr(prog, '/') + 1,
+	    t) == 0) {
+		size_t dl = (size_t)(base - prog) - 1;
+		char dir[PATH_MAX];
+
+		memcpy(dir, prog, dl);
+		dir[dl] = '\0';
+		if (dl == 0)
+			strlcpy(dir, "/", sizeof(dir));
+		if (strv_find(ck->u.proc.dirs, ck->u.proc.ndirs, dir) >= 0)
+			return CKV_PASS;
+	}
+	return snprintf(why, whylen, "'%s' runs %s, not %s", q, prog, t),
+	    CKV_FAIL;
+}
+
+enum ck_verdict
+constraint_eval(const struct constraint *ck, const char *arg, char *why,
     size_t whylen)
 {
 	char q[4 * ESC_MAX + 8];
@@ -320,48 +411,97 @@ constraint_check(const struct constraint *ck, const char *arg, char *why,
 	constraint_escape(arg, ESC_MAX, q, sizeof(q));
 	switch (ck->kind) {
 	case CK_ANY:
-		return true;
+		return CKV_PASS;
 	case CK_REGEX:
+		if (ck->u.rx == NULL) {
+			/* rootwrap.c: a pattern rootgate cannot read as Python */
+			snprintf(why, whylen, "'%s': /%s/ is not evaluated "
+			    "as its author's engine would", q, ck->src);
+			return (ck->flags & CKF_UNSURE) ? CKV_UNSURE : CKV_FAIL;
+		}
 		switch (rx_match(ck->u.rx, arg, strlen(arg))) {
 		case RX_MATCH:
-			return true;
+			if (ck->flags & CKF_UNSURE) {
+				snprintf(why, whylen, "'%s': /%s/ is not evaluated "
+				    "as its author's engine would", q,
+				    rx_pattern(ck->u.rx));
+				return CKV_UNSURE;
+			}
+			return CKV_PASS;
 		case RX_LIMIT:
 			snprintf(why, whylen, "'%s': regex match limit reached",
 			    q);
-			return false;
+			return CKV_FAIL;
 		case RX_BADUTF:
 			snprintf(why, whylen, "'%s' is not valid UTF-8", q);
-			return false;
+			return CKV_FAIL;
 		case RX_NOMATCH:
+			if (ck->rx_py != NULL && rx_match(ck->rx_py, arg,
+			    strlen(arg)) == RX_MATCH) {
+				/* oslo.rootwrap's re.match(p + "$") would */
+				snprintf(why, whylen, "'%s' matches /%s/ only "
+				    "as rootwrap anchors it (p + \"$\")", q,
+				    rx_pattern(ck->u.rx));
+				return CKV_UNSURE;
+			}
+			/* FALLTHROUGH */
 		case RX_ERROR:
 		default:
 			snprintf(why, whylen, "'%s' does not match /%s/", q,
 			    rx_pattern(ck->u.rx));
-			return false;
+			return CKV_FAIL;
 		}
 	case CK_PATH:
-		return check_path(ck, arg, q, why, whylen);
+		return check_path(ck, arg, q, why, whylen) ? CKV_PASS :
+		    CKV_FAIL;
+	case CK_REALPATH:
+		return check_realpath(ck, arg, q, why, whylen);
+	case CK_PROCEXE:
+		return check_procexe(ck, arg, q, why, whylen);
+	case CK_CHAIN:
+		snprintf(why, whylen, "internal: a chained command is not one "
+		    "argument");
+		return CKV_FAIL;
 	case CK_INT:
 		if ((sr = size_parse_int(arg, &v)) != SZ_OK)
 			return snprintf(why, whylen, "'%s' is not an integer: "
-			    "%s", q, size_strerror(sr)), false;
+			    "%s", q, size_strerror(sr)), CKV_FAIL;
 		if (v < ck->u.num.min || v > ck->u.num.max)
 			return snprintf(why, whylen, "'%s' is outside %lld..%lld",
-			    q, ck->u.num.min, ck->u.num.max), false;
-		return true;
+			    q, ck->u.num.min, ck->u.num.max), CKV_FAIL;
+		return CKV_PASS;
 	case CK_SIZE:
-		return check_size(ck, arg, q, why, whylen);
+		return check_size(ck, arg, q, why, whylen) ? CKV_PASS :
+		    CKV_FAIL;
 	case CK_SET:
-		if (strv_find(ck->u.set.words, ck->u.set.nwords, arg) >= 0)
-			return true;
-		snprintf(why, whylen, "'%s' is not one of: %s", q,
-		    ck->src + 4);
-		return false;
+		if ((strv_find(ck->u.set.words, ck->u.set.nwords, arg) >= 0) ==
+		    !(ck->flags & CKF_NOT))
+			return CKV_PASS;
+		snprintf(why, whylen, "'%s' is %sone of: %s", q,
+		    (ck->flags & CKF_NOT) ? "" : "not ", ck->src + 4);
+		return CKV_FAIL;
 	default:
 		snprintf(why, whylen, "internal: unknown constraint");
-		return false;
+		return CKV_FAIL;
 	}
 }
+
+bool
+constraint_check(const struct constraint *ck, const char *arg, char *why,
+    size_t whylen)
+{
+	return constraint_eval(ck, arg, why, whylen) == CKV_PASS;
+}
+
+int
+constraint_canon(const struct constraint *ck, const char *arg, char *out,
+    size_t outlen)
+{
+	if (ck->kind != CK_REALPATH)
+		return -1;
+	return rwpath_realpath(arg, out, outlen);
+}
+
 
 void
 constraint_clear(struct constraint *ck)
@@ -369,16 +509,23 @@ constraint_clear(struct constraint *ck)
 	switch (ck->kind) {
 	case CK_REGEX:
 		rx_free(ck->u.rx);
+		rx_free(ck->rx_py);
 		break;
 	case CK_PATH:
+	case CK_REALPATH:
 		free(ck->u.path.prefix);
 		break;
 	case CK_SET:
 		strv_free(ck->u.set.words, ck->u.set.nwords);
 		break;
+	case CK_PROCEXE:
+		free(ck->u.proc.target);
+		strv_free(ck->u.proc.dirs, ck->u.proc.ndirs);
+		break;
 	case CK_ANY:
 	case CK_INT:
 	case CK_SIZE:
+	case CK_CHAIN:
 	default:
 		break;
 	}
@@ -410,6 +557,19 @@ constraint_describe(const struct constraint *ck, char *buf, size_t len)
 		break;
 	case CK_ANY:
 		snprintf(buf, len, "ANY argument");
+		break;
+	case CK_REALPATH:
+		snprintf(buf, len, "path (realpath, from the cwd) at or "
+		    "beneath %s", ck->u.path.prefix);
+		break;
+	case CK_PROCEXE:
+		snprintf(buf, len, "pid of a process running %s%s",
+		    ck->u.proc.target, ck->u.proc.target[0] == '/' ? "" :
+		    " from a directory of PATH");
+		break;
+	case CK_CHAIN:
+		snprintf(buf, len, "a command another rule allows, as the "
+		    "same user");
 		break;
 	case CK_REGEX:
 	case CK_INT:

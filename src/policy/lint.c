@@ -118,9 +118,16 @@ lint_constraint(const struct rule *r, const struct constraint *ck,
 			warn(w, r, "not-writable", ck->line, "<%s> may be new, "
 			    "but its directory is not in writable", ck->name);
 		break;
+	case CK_REALPATH:
+		if (strcmp(ck->u.path.prefix, "/") == 0)
+			warn(w, r, "path-anywhere", ck->line, "<%s>: a path "
+			    "prefix of / allows any file", ck->name);
+		break;
 	case CK_INT:
 	case CK_SIZE:
 	case CK_SET:
+	case CK_PROCEXE:
+	case CK_CHAIN:
 	default:
 		break;
 	}

@@ -11,7 +11,19 @@
  * 3. Bounded: backtracking is limited to MATCH_STEP_LIMIT steps per rule
  *    (a denial past that), recursion to the pattern's own depth.
  * 4. The environment is built from nothing: the fixed PATH, sane locale
- *    variables, the rule's keep list, the rule's set list.
+ *    variables, the rule's keep list, the rule's set list - except for a
+ *    rule with env_passthrough (rootwrap: sudo has already reset it).
+ * 5. A linear policy (translated rootwrap filters) is tried rule by rule
+ *    in policy order; each rule decides argv[0] itself. A rule's
+ *    strip_word is the only state carried from one rule to the next.
+ * 6. Never a guess: a rule that fits only thanks to a CKV_UNSURE value,
+ *    or that is unusable, ends the search with a denial; a rule that fits
+ *    without an executable is remembered and the search goes on (96 if
+ *    nothing else fits).
+ * 7. A chained command (CK_CHAIN) is decided by the same function over
+ *    the leaf rules of the same run-as user (no chain rule), depth 1, and
+ *    is run as it was matched: its command word becomes the leaf rule's
+ *    executable.
  */
 #include <limits.h>
 #include <stdarg.h>
@@ -20,6 +32,7 @@
 
 #include "constraint.h"
 #include "match.h"
+#include "pathcanon.h"
 #include "policy.h"
 #include "strv.h"
 
@@ -46,7 +59,35 @@ struct mstate {
 	int fail_prio;		/* at equal depth, the more telling one */
 	bool have_fail;
 	char fail[320];
+	/* linear mode only (NULL / zero for native rules) */
+	const struct policy *p;
+	const struct rule *rule;	/* the rule being matched */
+	const struct pel **bound;	/* argv[i] was taken by bound[i] */
+	bool unsure;			/* fitted thanks to a CKV_UNSURE */
+	const struct rule *leaf;	/* CK_CHAIN: the leaf rule */
+	size_t leaf_cmd;		/* ... its command word, in the chain */
 };
+
+/* The outcome of trying the rules of a linear policy in order. */
+enum lkind { LK_NONE, LK_ALLOW, LK_UNUSABLE };
+
+struct lres {
+	enum lkind kind;
+	const struct rule *rule;	/* ALLOW, UNUSABLE */
+	const struct rule *inactive;	/* first fit without executable */
+	size_t off;			/* leading words stripped */
+	const struct pel **bound;	/* ALLOW: owned, argc - off entries */
+	size_t cmdi;			/* ALLOW: its command word, in
+					   argv + off */
+	const struct rule *leaf;	/* ALLOW through a chain */
+	size_t chain_leaf_cmd;		/* ... the leaf's command word, from
+					   the chain's first word */
+	char why[400];			/* UNUSABLE */
+};
+
+static int match_linear(const struct policy *, const struct caller *,
+    char *const *, size_t, const struct rule *, struct lres *,
+    struct decision *);
 
 /* failure kinds, least telling first */
 enum { FP_SHAPE = 1, FP_VALUE = 2 };
@@ -105,16 +146,26 @@ check_param(struct mstate *st, const struct pel *e, size_t i)
 	char why[300], q[4 * ESC_MAX + 8];
 
 	if (e->kind == PE_PARAM) {
-		if (arg[0] == '-' && e->ck->kind != CK_ANY) {
+		enum ck_verdict v;
+
+		if (arg[0] == '-' && e->ck->kind != CK_ANY &&
+		    !(e->ck->flags & CKF_DASH_OK)) {
 			constraint_escape(arg, ESC_MAX, q, sizeof(q));
 			note_fail(st, i, FP_VALUE, "argument %zu '%s': <%s> may not start "
 			    "with '-'", i + 1, q, e->ck->name);
 			return false;
 		}
-		if (!constraint_check(e->ck, arg, why, sizeof(why))) {
+		if ((v = constraint_eval(e->ck, arg, why, sizeof(why))) ==
+		    CKV_FAIL) {
 			note_fail(st, i, FP_VALUE, "argument %zu: <%s>: %s", i + 1,
 			    e->ck->name, why);
 			return false;
+		}
+		if (v == CKV_UNSURE) {
+			/* invariant 6: go on as if it passed, then refuse */
+			st->unsure = true;
+			note_fail(st, i, FP_VALUE, "argument %zu: <%s>: %s", i + 1,
+			    e->ck->name, why);
 		}
 		return true;
 	}
@@ -155,6 +206,64 @@ check_param(struct mstate *st, const struct pel *e, size_t i)
 	}
 }
 
+/*
+ * CK_CHAIN at i: argv[i..] is a command a leaf rule allows (invariant 7).
+ * As rootwrap, the command word is matched by its basename; stricter, a
+ * word with a '/' must name the leaf rule's own executable, since that is
+ * what runs.
+ */
+static bool
+match_chain(struct mstate *st, size_t i)
+{
+	size_t n = st->argc - i;
+	char **inner, q[4 * ESC_MAX + 8];
+	char *w = st->argv[i], *slash = strrchr(w, '/');
+	struct lres lr;
+	bool ok = false;
+
+	if (st->p == NULL || (inner = calloc(n + 1, sizeof(*inner))) == NULL)
+		return false;
+	memcpy(inner, st->argv + i, n * sizeof(*inner));
+	if (slash != NULL)
+		inner[0] = slash + 1;
+	if (match_linear(st->p, NULL, inner, n, st->rule, &lr, NULL) < 0) {
+		free(inner);
+		return false;
+	}
+	constraint_escape(w, ESC_MAX, q, sizeof(q));
+	if (lr.kind == LK_UNUSABLE) {
+		st->unsure = true;	/* invariant 6 */
+		note_fail(st, i, FP_VALUE, "argument %zu: chained command: %s",
+		    i + 1, lr.why);
+		ok = true;
+	} else if (lr.kind != LK_ALLOW)
+		note_fail(st, i, FP_VALUE, "argument %zu: chained command "
+		    "'%s' is not allowed as %s", i + 1, q, st->rule->user);
+	else if (slash != NULL && (lr.off + lr.cmdi != 0 || (strcmp(w,
+	    lr.rule->exec) != 0 && (lr.rule->exec_real == NULL ||
+	    strcmp(w, lr.rule->exec_real) != 0)))) {
+		/* rootwrap would run the typed path: refuse, stop (inv. 6) */
+		st->unsure = true;
+		note_fail(st, i, FP_VALUE, "argument %zu: chained command '%s' "
+		    "is not the executable its rule runs", i + 1, q);
+		ok = true;
+	} else {
+		st->leaf = lr.rule;
+		st->leaf_cmd = lr.off + lr.cmdi;
+		ok = true;
+	}
+	free(lr.bound);
+	free(inner);
+	return ok;
+}
+
+static void
+bind(struct mstate *st, const struct pel *e, size_t i)
+{
+	if (st->bound != NULL)
+		st->bound[i] = e;
+}
+
 /* one occurrence of e at i, then k */
 static bool
 match_once(struct mstate *st, const struct pel *e, size_t i,
@@ -166,6 +275,14 @@ match_once(struct mstate *st, const struct pel *e, size_t i,
 	case PE_LITERAL:
 	case PE_PARAM:
 	case PE_TEMPLATE:
+		if (e->kind == PE_PARAM && e->ck->kind == CK_CHAIN &&
+		    i < st->argc) {
+			if (!match_chain(st, i))
+				return false;
+			for (size_t j = i; j < st->argc; j++)
+				bind(st, e, j);
+			return run_k(st, st->argc, k);
+		}
 		if (i >= st->argc) {
 			describe_expect(e, exp, sizeof(exp));
 			note_fail(st, i, FP_SHAPE, "missing argument %zu: expected %s",
@@ -182,6 +299,7 @@ match_once(struct mstate *st, const struct pel *e, size_t i,
 			}
 		} else if (!check_param(st, e, i))
 			return false;
+		bind(st, e, i);
 		return run_k(st, i + 1, k);
 	case PE_SEQ: {
 		struct cont c = { K_SEQ, e, 0, 0, k };
@@ -422,6 +540,238 @@ add_miss(struct decision *d, const struct rule *r, size_t argi,
 	strlcpy(m->reason, reason, sizeof(m->reason));
 }
 
+/* --- linear policies (invariants 5-7) ------------------------------ */
+
+/* a native rule in a linear policy: argv[0] names its executable */
+static bool
+names_exec(const struct rule *r, const char *a0)
+{
+	return strcmp(a0, r->exec) == 0 || strcmp(a0, r->cmdname) == 0 ||
+	    (r->exec_real != NULL && strcmp(a0, r->exec_real) == 0);
+}
+
+static bool
+is_leaf_of(const struct rule *r, const struct rule *chain)
+{
+	return !r->is_chain && strcmp(r->user, chain->user) == 0;
+}
+
+/* Try rule r on a[0..n); fills *st. True when its pattern fits. */
+static bool
+try_rule(const struct policy *p, const struct rule *r, char *const *a,
+    size_t n, struct mstate *st)
+{
+	struct cont top = { K_SEQ, &r->pattern, 0, 0, NULL };
+
+	memset(st, 0, sizeof(*st));
+	st->p = p;
+	st->rule = r;
+	if (r->cmd_in_pattern) {
+		st->argv = a;
+		st->argc = n;
+		if ((st->bound = calloc(n, sizeof(*st->bound))) == NULL)
+			return false;
+	} else {
+		if (!names_exec(r, a[0]))
+			return false;
+		st->argv = a + 1;
+		st->argc = n - 1;
+	}
+	return run_k(st, 0, &top);
+}
+
+static size_t
+cmd_index(const struct rule *r, const struct pel *const *bound, size_t n)
+{
+	if (!r->cmd_in_pattern)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (bound[i] != NULL && (bound[i]->flags & PEF_CMD))
+			return i;
+	return 0;
+}
+
+/*
+ * Try the rules of p in order on argv (only the leaf rules of `chain`
+ * when it is not NULL). Returns 0 with *lr filled, -1 on allocation
+ * failure. Near misses go to d when it is not NULL.
+ */
+static int
+match_linear(const struct policy *p, const struct caller *c,
+    char *const *argv, size_t argc, const struct rule *chain,
+    struct lres *lr, struct decision *d)
+{
+	memset(lr, 0, sizeof(*lr));
+	for (size_t j = 0; j < p->nrules; j++) {
+		const struct rule *r = &p->rules[j];
+		struct mstate st;
+		bool fit;
+
+		if (chain != NULL && !is_leaf_of(r, chain))
+			continue;
+		if (r->strip_word != NULL && lr->off < argc &&
+		    strcmp(argv[lr->off], r->strip_word) == 0)
+			lr->off++;
+		if (lr->off == argc)
+			continue;	/* nothing left to match */
+		fit = try_rule(p, r, argv + lr->off, argc - lr->off, &st);
+		if (!fit) {
+			if (d != NULL && (r->cmd_in_pattern ||
+			    names_exec(r, argv[lr->off])))
+				add_miss(d, r, st.limit ? 0 : st.fail_i +
+				    lr->off + !r->cmd_in_pattern, st.limit ?
+				    "pattern match limit reached" : st.fail);
+			free(st.bound);
+			continue;
+		}
+		if (c != NULL && !match_caller_allowed(r, c)) {
+			if (d != NULL)
+				add_miss(d, r, 0, "the caller is not among the "
+				    "rule's callers");
+			free(st.bound);
+			continue;
+		}
+		if (r->inactive) {
+			if (lr->inactive == NULL)
+				lr->inactive = r;
+			if (d != NULL)
+				add_miss(d, r, 0, "the executable is not "
+				    "installed");
+			free(st.bound);
+			continue;
+		}
+		lr->rule = r;
+		if (r->unusable != NULL || st.unsure) {
+			lr->kind = LK_UNUSABLE;
+			snprintf(lr->why, sizeof(lr->why), "rule '%s': %s",
+			    r->name, r->unusable != NULL ? r->unusable :
+			    st.fail);
+			free(st.bound);
+			return 0;
+		}
+		lr->kind = LK_ALLOW;
+		lr->bound = st.bound;
+		lr->leaf = st.leaf;
+		lr->cmdi = cmd_index(r, st.bound, argc - lr->off);
+		lr->chain_leaf_cmd = st.leaf_cmd;
+		return 0;
+	}
+	return 0;
+}
+
+static int
+env_set(struct decision *d, const char *kv)
+{
+	const char *eq = strchr(kv, '=');
+	size_t n = eq != NULL ? (size_t)(eq - kv) : 0;
+
+	/* rootwrap sets NAME=VALUE only when both are non-empty */
+	if (n == 0 || eq[1] == '\0')
+		return 0;
+	for (size_t j = 0; j < d->envc; j++)
+		if (strncmp(d->envp[j], kv, n + 1) == 0) {
+			char *v = strdup(kv);
+
+			if (v == NULL)
+				return -1;
+			free(d->envp[j]);
+			d->envp[j] = v;
+			return 0;
+		}
+	return strv_push(&d->envp, &d->envc, kv);
+}
+
+/* The final argv and environment of a linear rule (invariants 4, 7). */
+static int
+allow_linear(const struct rule *r, const struct lres *lr, char *const *a,
+    size_t n, char *const *envp, struct decision *d)
+{
+	size_t cmdi = lr->cmdi;
+
+	d->allowed = true;
+	d->code = DENY_NONE;
+	d->rule = r;
+	d->sbx = &r->sbx;
+	if (strv_push(&d->argv, &d->argc, r->exec) < 0)
+		return -1;
+	for (size_t i = cmdi + 1; i < n; i++) {
+		const struct pel *e = lr->bound != NULL ? lr->bound[i] : NULL;
+		const struct constraint *ck = e != NULL && e->kind ==
+		    PE_PARAM ? e->ck : NULL;
+		char canon[PATH_MAX];
+
+		if (ck != NULL && ck->kind == CK_CHAIN) {
+			for (size_t j = i; j < n; j++)
+				if (strv_push(&d->argv, &d->argc, j - i ==
+				    lr->chain_leaf_cmd ? lr->leaf->exec :
+				    a[j]) < 0)
+					return -1;
+			break;
+		}
+		if (ck != NULL && (ck->flags & CKF_CANON_OUT)) {
+			if (constraint_canon(ck, a[i], canon,
+			    sizeof(canon)) < 0 || strv_push(&d->argv,
+			    &d->argc, canon) < 0)
+				return -1;
+		} else if (strv_push(&d->argv, &d->argc, a[i]) < 0)
+			return -1;
+	}
+	if (!r->env_passthrough) {
+		if (build_env(r, envp, d) < 0)
+			return -1;
+	} else
+		for (char *const *e = envp; e != NULL && *e != NULL; e++)
+			if (strchr(*e, '=') != NULL &&
+			    strv_push(&d->envp, &d->envc, *e) < 0)
+				return -1;
+	for (size_t i = 0; i < cmdi; i++)
+		if (lr->bound != NULL && lr->bound[i] != NULL &&
+		    (lr->bound[i]->flags & PEF_ENV) && env_set(d, a[i]) < 0)
+			return -1;
+	return 0;
+}
+
+static int
+decide_linear(const struct policy *p, const struct caller *c,
+    char *const *argv, size_t argc, char *const *envp, struct decision *d)
+{
+	struct lres lr;
+	char q[4 * ESC_MAX + 8];
+	int rc = 0;
+
+	if (match_linear(p, c, argv, argc, NULL, &lr, d) < 0)
+		return -1;
+	d->argv_off = lr.off;
+	d->inactive = lr.inactive;
+	constraint_escape(lr.off < argc ? argv[lr.off] : "", ESC_MAX, q,
+	    sizeof(q));
+	switch (lr.kind) {
+	case LK_ALLOW:
+		rc = allow_linear(lr.rule, &lr, argv + lr.off, argc - lr.off,
+		    envp, d);
+		break;
+	case LK_UNUSABLE:
+		d->code = DENY_UNUSABLE;
+		d->rule = NULL;
+		snprintf(d->reason, sizeof(d->reason), "%s", lr.why);
+		break;
+	case LK_NONE:
+	default:
+		if (lr.inactive != NULL) {
+			d->code = DENY_INACTIVE;
+			snprintf(d->reason, sizeof(d->reason), "executable for "
+			    "'%s' is not installed", q);
+		} else {
+			d->code = d->nmiss > 0 ? DENY_ARGS : DENY_NO_RULE;
+			snprintf(d->reason, sizeof(d->reason), "no rule allows "
+			    "'%s' with these arguments", q);
+		}
+		break;
+	}
+	free(lr.bound);
+	return rc;
+}
+
 int
 match_argv(const struct policy *p, const struct caller *c,
     char *const *argv, size_t argc, char *const *envp, struct decision *d)
@@ -437,6 +787,8 @@ match_argv(const struct policy *p, const struct caller *c,
 		snprintf(d->reason, sizeof(d->reason), "no command given");
 		return 0;
 	}
+	if (p->linear)
+		return decide_linear(p, c, argv, argc, envp, d);
 	constraint_escape(argv[0], ESC_MAX, q, sizeof(q));
 	idx = policy_lookup(p, argv[0], &n);
 	if (n == 0 && argv[0][0] == '/') {
@@ -448,8 +800,7 @@ match_argv(const struct policy *p, const struct caller *c,
 	}
 	for (size_t j = 0; j < n; j++) {
 		const struct rule *r = &p->rules[idx[j]];
-		struct mstate st = { argv + 1, argc - 1, 0, false, 0, 0,
-		    false, "" };
+		struct mstate st = { .argv = argv + 1, .argc = argc - 1 };
 		struct cont top = { K_SEQ, &r->pattern, 0, 0, NULL };
 
 		if (!run_k(&st, 0, &top)) {
@@ -521,6 +872,7 @@ decision_exit_status(const struct decision *d)
 	case DENY_NO_RULE:
 	case DENY_ARGS:
 	case DENY_CALLER:
+	case DENY_UNUSABLE:
 	default:
 		return 99;
 	}

@@ -59,6 +59,9 @@ policy_rule_clear(struct rule *r)
 	free(r->group);
 	free(r->args_src);
 	free(r->description);
+	free(r->strip_word);
+	free(r->exec_src);
+	free(r->unusable);
 	strv_free(r->accept, r->naccept);
 	pattern_clear(&r->pattern);
 	for (size_t i = 0; i < r->ncks; i++)
@@ -158,9 +161,15 @@ policy_finish(struct policy *p, struct rg_errlist *errs)
 		return -1;
 	}
 	ix->nb = nb;
+	p->linear = false;
 	for (size_t i = 0; i < p->nrules; i++) {
 		const struct rule *r = &p->rules[i];
 
+		/* such a rule decides argv[0] itself: no index can */
+		if (r->cmd_in_pattern || r->strip_word != NULL) {
+			p->linear = true;
+			continue;
+		}
 		if (index_add(ix, r->exec, i) < 0 ||
 		    index_add(ix, r->cmdname, i) < 0 ||
 		    (r->exec_real != NULL && strcmp(r->exec_real, r->exec) &&

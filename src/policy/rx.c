@@ -4,7 +4,9 @@
  *
  * Invariants:
  * 1. Every pattern is compiled anchored at both ends, so a match covers
- *    the whole argument whatever alternations or '$' the pattern holds.
+ *    the whole argument whatever alternations or '$' the pattern holds
+ *    (RX_NOEND, start only, exists to detect where oslo.rootwrap's
+ *    re.match(p + "$") reads wider; it never decides an allow).
  * 2. Every match runs under a match limit and a depth limit (and a heap
  *    limit), JIT or not: a pathological pattern yields RX_LIMIT, a denial,
  *    in bounded time and memory.
@@ -87,7 +89,7 @@ rx_compile(const char *pattern, unsigned flags, char *err, size_t errlen)
 		set_err(err, errlen, "no pattern");
 		return NULL;
 	}
-	if ((flags & ~(RX_UCP | RX_JIT)) != 0) {
+	if ((flags & ~(RX_UCP | RX_JIT | RX_NOEND)) != 0) {
 		set_err(err, errlen, "unknown regular expression flags");
 		return NULL;
 	}
@@ -99,8 +101,9 @@ rx_compile(const char *pattern, unsigned flags, char *err, size_t errlen)
 	}
 
 	/* \C can split a UTF-8 character and break invariant 4. */
-	opts = PCRE2_UTF | PCRE2_ANCHORED | PCRE2_ENDANCHORED |
-	    PCRE2_NEVER_BACKSLASH_C;
+	opts = PCRE2_UTF | PCRE2_ANCHORED | PCRE2_NEVER_BACKSLASH_C;
+	if (!(flags & RX_NOEND))
+		opts |= PCRE2_ENDANCHORED;
 	if (flags & RX_UCP)
 		opts |= PCRE2_UCP;
 	r->code = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED,

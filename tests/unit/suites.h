@@ -13,9 +13,10 @@ Suite *suite_native(void);
 Suite *suite_pattern(void);
 Suite *suite_match(void);
 Suite *suite_run(void);
+Suite *suite_rootwrap(void);
 
 #define ROOTGATE_SUITES \
 	suite_diag, suite_size, suite_pathcanon, suite_rx, suite_native, \
-	suite_pattern, suite_match, suite_run
+	suite_pattern, suite_match, suite_run, suite_rootwrap
 
 #endif

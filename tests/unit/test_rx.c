@@ -81,6 +81,15 @@ static const struct match_case match_cases[] = {
 	{ ".*",			0,	"a\xe2\x82",		BAD },
 	{ ".*",			0,	"\xf4\x90\x80\x80",	BAD },
 	{ "[0-9]+",		0,	"1\x80",		BAD },
+	/* RX_NOEND: re.match(p + "$") as oslo.rootwrap reads it. */
+	{ "a|b$",		RX_NOEND, "ab",			M },
+	{ "a|b$",		RX_NOEND, "axyz",		M },
+	{ "a|b$",		RX_NOEND, "xb",			NO },
+	{ "abc$",		RX_NOEND, "abc\n",		M },
+	{ "abc$",		RX_NOEND, "abc\n\n",		NO },
+	{ "abc$",		RX_NOEND, "abcd",		NO },
+	{ "\\d+$",		RX_NOEND | RX_UCP, "\xd9\xa3\n", M },
+	{ "abc",		RX_NOEND, "abcdef",		M },
 	/* A pattern can lower the limits, never raise them. */
 	{ "(*LIMIT_MATCH=1000000000)[a-z]+", 0, "abc",		M },
 };
