@@ -569,7 +569,9 @@ try_rule(const struct policy *p, const struct rule *r, char *const *a,
 	if (r->cmd_in_pattern) {
 		st->argv = a;
 		st->argc = n;
-		if ((st->bound = calloc(n, sizeof(*st->bound))) == NULL)
+		/* an array of pointers: the element size is a pointer's */
+		if ((st->bound = calloc(n, sizeof(const struct pel *))) ==
+		    NULL)
 			return false;
 	} else {
 		if (!names_exec(r, a[0]))

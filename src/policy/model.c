@@ -172,7 +172,7 @@ policy_finish(struct policy *p, struct rg_errlist *errs)
 		}
 		if (index_add(ix, r->exec, i) < 0 ||
 		    index_add(ix, r->cmdname, i) < 0 ||
-		    (r->exec_real != NULL && strcmp(r->exec_real, r->exec) &&
+		    (r->exec_real != NULL && strcmp(r->exec_real, r->exec) != 0 &&
 		    index_add(ix, r->exec_real, i) < 0)) {
 			index_free(ix);
 			rg_errlist_add(errs, 0, NULL, 0, "out of memory");

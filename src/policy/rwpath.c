@@ -20,7 +20,7 @@
 
 #include "rwpath.h"
 
-#define RWP_MAX		(4 * PATH_MAX)
+#define RWP_MAX		((size_t)4 * PATH_MAX)
 #define RWP_MAX_LINKS	256
 
 struct seen {
