@@ -90,7 +90,7 @@ static int match_linear(const struct policy *, const struct caller *,
     struct decision *);
 
 /* failure kinds, least telling first */
-enum { FP_SHAPE = 1, FP_VALUE = 2 };
+enum { FP_SHAPE = 1, FP_REQUIRED = 2, FP_VALUE = 3 };
 
 static void __attribute__((format(printf, 4, 5)))
 note_fail(struct mstate *st, size_t i, int prio, const char *fmt, ...)
@@ -407,8 +407,9 @@ run_k(struct mstate *st, size_t i, const struct cont *k)
 				    !(k->used & (1UL << m))) {
 					describe_expect(&k->el->kids[m], exp,
 					    sizeof(exp));
-					note_fail(st, i, FP_SHAPE, "argument %zu: %s is "
-					    "required", i + 1, exp);
+					note_fail(st, i, FP_REQUIRED, "%sargument "
+					    "%zu: %s is required", i >= st->argc ?
+					    "missing " : "", i + 1, exp);
 					break;
 				}
 		}
