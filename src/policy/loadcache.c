@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "diag.h"
+#include "hash.h"
 #include "filesafe.h"
 #include "loadcache.h"
 #include "rx.h"
@@ -62,23 +63,11 @@ struct loadcache {
 	size_t nexecs;
 };
 
-static uint64_t
-fnv(const char *s)
-{
-	uint64_t h = 0xcbf29ce484222325ULL;
-
-	for (; *s; s++) {
-		h ^= (unsigned char)*s;
-		h *= 0x100000001b3ULL;
-	}
-	return h;
-}
-
 /* Slot of key in t (empty slot if absent); t->cap must be non-zero. */
 static size_t
 tab_slot(const struct lc_tab *t, const char *key)
 {
-	size_t i = fnv(key) & (t->cap - 1);
+	size_t i = hash_str(key) & (t->cap - 1);
 
 	while (t->keys[i] != NULL && strcmp(t->keys[i], key) != 0)
 		i = (i + 1) & (t->cap - 1);

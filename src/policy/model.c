@@ -10,6 +10,7 @@
 
 #include "constraint.h"
 #include "diag.h"
+#include "hash.h"
 #include "loadcache.h"
 #include "pattern.h"
 #include "policy.h"
@@ -102,25 +103,12 @@ policy_free(struct policy *p)
 	free(p);
 }
 
-/* FNV-1a */
-static uint64_t
-hash(const char *s)
-{
-	uint64_t h = 0xcbf29ce484222325ULL;
-
-	for (; *s; s++) {
-		h ^= (unsigned char)*s;
-		h *= 0x100000001b3ULL;
-	}
-	return h;
-}
-
 static struct bucket *
 slot(const struct policy_index *ix, const char *key)
 {
 	size_t mask = ix->nb - 1;
 
-	for (size_t i = hash(key) & mask;; i = (i + 1) & mask)
+	for (size_t i = hash_str(key) & mask;; i = (i + 1) & mask)
 		if (ix->b[i].key == NULL || strcmp(ix->b[i].key, key) == 0)
 			return &ix->b[i];
 }
