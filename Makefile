@@ -15,7 +15,8 @@ PKGS    = libseccomp libcap-ng inih libbsd-overlay libpcre2-8
 # when run as root on a machine that lacks them).
 DEB_BUILD = build-essential pkg-config libseccomp-dev libcap-ng-dev \
 	libinih-dev libbsd-dev libpcre2-dev check
-DEB_TEST  = qemu-utils util-linux procps python3 python3-oslo.rootwrap
+DEB_TEST  = qemu-utils util-linux procps python3 python3-oslo.rootwrap \
+	python3-oslo.concurrency python3-oslo.privsep
 
 WARN    = -Wall -Wextra -Werror -Wmissing-prototypes -Wstrict-prototypes \
 	  -Wshadow -Wformat=2 -Wformat-nonliteral -Wswitch-enum \
@@ -91,12 +92,24 @@ CLI_SRCS = \
 	src/cli/cmd_run.c \
 	src/cli/cmd_explain.c \
 	src/cli/cmd_list.c \
+	src/cli/cmd_audit.c \
+	src/cli/cmd_import.c \
 	src/cli/common.c
 
 AUDIT_SRCS = \
-	src/audit/auditlog.c
+	src/audit/auditlog.c \
+	src/audit/rootequiv.c \
+	src/audit/rwimport.c
 
-CORE_SRCS = $(LIB_SRCS) $(POLICY_SRCS) $(SANDBOX_SRCS) $(AUDIT_SRCS)
+BROKER_SRCS = \
+	src/broker/proto.c \
+	src/broker/peer.c \
+	src/broker/worker.c \
+	src/broker/daemon.c \
+	src/broker/client.c
+
+CORE_SRCS = $(LIB_SRCS) $(POLICY_SRCS) $(SANDBOX_SRCS) $(AUDIT_SRCS) \
+	    $(BROKER_SRCS)
 CORE_OBJS = $(CORE_SRCS:%.c=$(BUILD)/%.o)
 CLI_OBJS  = $(CLI_SRCS:%.c=$(BUILD)/%.o)
 
@@ -112,10 +125,12 @@ UNIT_SRCS = \
 	tests/unit/test_match.c \
 	tests/unit/test_run.c \
 	tests/unit/test_rootwrap.c \
+	tests/unit/test_audit.c \
+	tests/unit/test_proto.c \
 	tests/helpers/probe.c
 UNIT_OBJS = $(UNIT_SRCS:%.c=$(BUILD)/%.o)
 
-PROGS = $(BUILD)/rootgate $(BUILD)/rootgate-rootwrap
+PROGS = $(BUILD)/rootgate $(BUILD)/rootgate-rootwrap $(BUILD)/rootgated
 
 # --- targets ------------------------------------------------------------
 
@@ -145,6 +160,10 @@ $(BUILD)/librootgate.a: $(CORE_OBJS)
 	ar rcs $@ $^
 
 $(BUILD)/rootgate: $(BUILD)/src/cli/rootgate.o $(CLI_OBJS) $(BUILD)/librootgate.a
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+$(BUILD)/rootgated: $(BUILD)/src/cli/rootgated.o $(BUILD)/src/cli/common.o \
+		$(BUILD)/librootgate.a
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
 $(BUILD)/rootgate-rootwrap: $(BUILD)/src/cli/rootgate_rootwrap.o $(BUILD)/librootgate.a
@@ -181,6 +200,9 @@ lint:
 
 DATADIR ?= $(PREFIX)/share/rootgate
 
+# the knowledge base of `rootgate audit`, installed to $(DATADIR)
+$(BUILD)/src/audit/rootequiv.o: ALL_CFLAGS += -DRG_DATADIR='"$(DATADIR)"'
+
 # The shipped policies go to $(DATADIR): granting root is the operator's
 # decision, so nothing is placed in $(SYSCONFDIR)/rootgate/filters.d.
 install: all
@@ -190,12 +212,16 @@ install: all
 	install -m 0755 $(BUILD)/rootgate $(DESTDIR)$(BINDIR)/rootgate
 	install -m 0755 $(BUILD)/rootgate-rootwrap \
 		$(DESTDIR)$(BINDIR)/rootgate-rootwrap
+	install -d $(DESTDIR)$(SBINDIR)
+	install -m 0755 $(BUILD)/rootgated $(DESTDIR)$(SBINDIR)/rootgated
+	install -m 0644 man/rootgated.8 $(DESTDIR)$(MANDIR)/man8/rootgated.8
 	install -m 0644 man/rootgate.8 $(DESTDIR)$(MANDIR)/man8/rootgate.8
 	install -m 0644 man/rootgate-rootwrap.8 \
 		$(DESTDIR)$(MANDIR)/man8/rootgate-rootwrap.8
 	install -m 0644 man/rootgate.filters.5 \
 		$(DESTDIR)$(MANDIR)/man5/rootgate.filters.5
 	install -m 0644 filters.d/*.conf $(DESTDIR)$(DATADIR)/filters.d/
+	install -m 0644 data/rootequiv.conf $(DESTDIR)$(DATADIR)/rootequiv.conf
 	install -m 0644 examples/rootgate.conf $(DESTDIR)$(DATADIR)/examples/
 	install -m 0644 examples/filters.d/*.conf \
 		$(DESTDIR)$(DATADIR)/examples/filters.d/
@@ -212,4 +238,4 @@ clean:
 	rm -rf build build-asan
 
 -include $(CORE_OBJS:.o=.d) $(CLI_OBJS:.o=.d) $(UNIT_OBJS:.o=.d) \
-	$(BUILD)/src/cli/rootgate_rootwrap.d
+	$(BUILD)/src/cli/rootgate_rootwrap.d $(BUILD)/src/cli/rootgated.d

@@ -21,6 +21,8 @@ struct cli_opts {
 	const char *confdir;	/* --config */
 	const char *rootwrap_conf;	/* --rootwrap-config: a rootwrap.conf
 					   instead of confdir */
+	const char *socket;	/* --socket: the broker's, for a caller
+				   who is not root (broker.h) */
 };
 
 /*

@@ -144,6 +144,11 @@ enum sbx_seccomp_mode {
 
 struct sbx_profile {
 	bool enabled;		/* false: run as rootwrap would, unconfined */
+	bool keep_descendants;	/* rootwrap compatibility (with !enabled):
+				   no signal forwarding, no new session, no
+				   parent-death signal, and what the command
+				   leaves running when it exits outlives the
+				   run (never killed, reaped or isolated) */
 	unsigned ns;		/* SBX_NS_* */
 	struct sbx_rlimit rl[SBX_RL_COUNT];
 	uint64_t caps;		/* bit n = capability n kept */
@@ -227,6 +232,20 @@ struct rule {
 
 struct policy_index;
 
+/* rootgated's settings, rootgate.conf [rootgate] keys (conf.c); zero or
+ * "" means the daemon's default. Fixed-size: nothing to free. */
+struct broker_conf {
+	char socket[108];		/* socket: its path (sun_path) */
+	char socket_group[64];		/* socket-group: group owning it */
+	unsigned socket_mode;		/* socket-mode: 0 = 0660 */
+	unsigned max_children;		/* max-children: running at once */
+	unsigned max_per_caller;	/* max-children-per-caller: per uid */
+	unsigned request_timeout_ms;	/* request-timeout: a request must
+					   arrive whole within it */
+	unsigned shutdown_timeout_ms;	/* shutdown-timeout: on SIGTERM,
+					   children get this long */
+};
+
 struct policy {
 	struct rule *rules;	/* in decision order */
 	size_t nrules;
@@ -235,6 +254,7 @@ struct policy {
 	char *confdir;
 	char *audit_log;	/* JSON-lines audit file, NULL = none */
 	bool use_syslog;
+	struct broker_conf broker;	/* rootgated only */
 	bool linear;		/* some rule has cmd_in_pattern or strip_word:
 				   every rule is tried in order (policy_finish) */
 };

@@ -19,6 +19,7 @@
 struct policy;
 struct rg_err;
 struct rg_errlist;
+struct rwini_kv;
 
 /* rootwrap.conf, [DEFAULT] */
 struct rw_conf {
@@ -32,6 +33,10 @@ struct rw_conf {
 	long long daemon_timeout;
 	long long rlimit_nofile;
 	bool privsep_helper;	/* rootgate_privsep_helper (true) */
+	struct rwini_kv *rg;	/* the [rootgate] section, rootgate's own
+				   (oslo.rootwrap reads [DEFAULT] only) */
+	size_t nrg;
+	char *name;		/* the configuration, for messages */
 };
 
 enum rw_status {
@@ -69,6 +74,16 @@ void rootwrap_conf_free(struct rw_conf *conf);
  */
 int rootwrap_parse_filters(struct policy *p, const char *buf, size_t len,
     const char *file, const struct rw_conf *conf, const struct rw_opts *o,
+    struct rg_errlist *errs);
+
+/*
+ * Apply conf's [rootgate] section to the rules of p (after every filter
+ * and the implicit rule, before policy_finish): the native sandbox for
+ * the filters it selects (doc/rootwrap-compat.md, "[rootgate]"); every
+ * other rule keeps the compatibility profile. Returns 0, or -1 with
+ * every problem in errs (FILE:LINE of rootwrap.conf).
+ */
+int rootwrap_apply_rootgate(struct policy *p, const struct rw_conf *conf,
     struct rg_errlist *errs);
 
 /* Append the implicit privsep-helper rule (if conf enables it). */

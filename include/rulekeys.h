@@ -29,6 +29,17 @@ struct kv {
 void rulekeys_build(struct rule *r, const struct kv *kv, size_t nkv,
     const char *file, struct loadcache *lc, struct rg_errlist *errs);
 
+/*
+ * Give r (whose sbx owns nothing yet) the sandbox of a native rule with
+ * sandbox = on: the defaults, then the sandbox keys of kv[0..nkv) in
+ * order (any other key is an error), then what the native loader derives
+ * (file-system keys need the mount namespace, the host's secrets hidden,
+ * cwd "/"). For rootwrap.conf's [rootgate] section; errors go to errs
+ * with file:line, as rulekeys_build's.
+ */
+void rulekeys_sandbox(struct rule *r, const struct kv *kv, size_t nkv,
+    const char *file, struct rg_errlist *errs);
+
 /* Print the key table (name, syntax, default, description) to fp. */
 void rulekeys_print(FILE *fp);
 

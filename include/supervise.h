@@ -21,10 +21,13 @@ struct supervise_opts {
 	unsigned timeout_ms;	/* 0 = none */
 	unsigned grace_ms;	/* SIGTERM to SIGKILL; 0 = SIGKILL at the
 				   timeout, no SIGTERM */
+	bool keep_descendants;	/* wait for the child alone; signal only
+				   it (no pid namespace, sigfd -1) */
 };
 
 /*
- * Supervise c until it and all its descendants are gone; fill *out
+ * Supervise c until it and all its descendants are gone (with
+ * o->keep_descendants: until c alone is gone); fill *out
  * (status, started, timed_out, wstatus, ru, stage, child_errno).
  * Closes nothing it did not open. Returns 0, or -1 on an internal
  * failure of the supervisor itself (the tree is killed then).

@@ -2,10 +2,13 @@
 /*
  * rootgate - run a command as a rule allows it, or tell what rules allow.
  *
- *   rootgate [--config DIR] [--] CMD [ARG...]
+ *   rootgate [--config DIR] [--socket PATH] [--] CMD [ARG...]
  *   rootgate [--config DIR] check [PATH...]
  *   rootgate [--config DIR] explain [--json] [--as USER] [--] CMD [ARG...]
  *   rootgate [--config DIR] list [--as USER] [--json]
+ *   rootgate [--config DIR] audit [--kb FILE] [--json]
+ *       [--rootwrap-config FILE | PATH...]
+ *   rootgate import-rootwrap CONFIG
  *   rootgate keys
  * --rootwrap-config FILE (before the subcommand) reads an oslo.rootwrap
  * configuration instead of --config.
@@ -16,7 +19,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "broker.h"
 #include "cli.h"
+#include "cli_audit.h"
 #include "exitcode.h"
 #include "rulekeys.h"
 
@@ -26,14 +31,21 @@ static void
 usage(FILE *fp)
 {
 	fprintf(fp,
-	    "usage: rootgate [--config DIR] [--] CMD [ARG...]\n"
+	    "usage: rootgate [--config DIR] [--socket PATH] [--] CMD "
+	    "[ARG...]\n"
 	    "       rootgate [--config DIR] check [PATH...]\n"
 	    "       rootgate [--config DIR] explain [--json] [--as USER] [--] "
 	    "CMD [ARG...]\n"
 	    "       rootgate [--config DIR] list [--as USER] [--json]\n"
+	    "       rootgate [--config DIR] audit [--kb FILE] [--json] "
+	    "[--rootwrap-config FILE | PATH...]\n"
+	    "       rootgate import-rootwrap CONFIG\n"
 	    "       rootgate keys\n"
 	    "       rootgate --rootwrap-config FILE check|explain|list ...\n"
-	    "default configuration: %s\n", RG_DEFAULT_CONFDIR);
+	    "default configuration: %s\n"
+	    "a caller who is not root asks the broker at --socket, "
+	    "$ROOTGATE_SOCKET or %s\n", RG_DEFAULT_CONFDIR,
+	    BROKER_DEFAULT_SOCKET);
 }
 
 int
@@ -42,11 +54,12 @@ main(int argc, char **argv)
 	static const struct option lopts[] = {
 		{ "config", required_argument, NULL, 'c' },
 		{ "rootwrap-config", required_argument, NULL, 'r' },
+		{ "socket", required_argument, NULL, 's' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct cli_opts opts = { RG_DEFAULT_CONFDIR, NULL };
+	struct cli_opts opts = { RG_DEFAULT_CONFDIR, NULL, NULL };
 	bool dashdash;
 	int ch;
 
@@ -60,6 +73,9 @@ main(int argc, char **argv)
 			break;
 		case 'r':
 			opts.rootwrap_conf = optarg;
+			break;
+		case 's':
+			opts.socket = optarg;
 			break;
 		case 'h':
 			usage(stdout);
@@ -86,6 +102,10 @@ main(int argc, char **argv)
 			return cmd_explain(&opts, argc, argv);
 		if (strcmp(argv[0], "list") == 0)
 			return cmd_list(&opts, argc, argv);
+		if (strcmp(argv[0], "audit") == 0)
+			return cmd_audit(&opts, argc, argv);
+		if (strcmp(argv[0], "import-rootwrap") == 0)
+			return cmd_import(&opts, argc, argv);
 		if (strcmp(argv[0], "keys") == 0) {
 			rulekeys_print(stdout);
 			return RG_EXIT_OK;

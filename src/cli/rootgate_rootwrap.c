@@ -6,8 +6,11 @@
  *
  * Reads CONFIG (rootwrap.conf) and the filter files of its filters_path,
  * decides with the one matcher (rootwrap.h, match.h) and runs the allowed
- * command as oslo.rootwrap does: the caller's descriptors, cwd and
- * environment, no sandbox, the child's status (128+N for signal N). The
+ * command as oslo.rootwrap does (the compatibility profile: the caller's
+ * descriptors, cwd and environment, no sandbox, no signal forwarding,
+ * descendants left alone; run.c invariant 4), or in the native sandbox
+ * when the [rootgate] section of CONFIG selects the filter; the child's
+ * status (128+N for signal N). The
  * messages, streams and statuses are oslo.rootwrap's (98 no command, 97
  * configuration, 96 executable not found, 99 unauthorized);
  * doc/rootwrap-compat.md lists where rootgate refuses what it allowed.

@@ -20,6 +20,7 @@
 #include "filesafe.h"
 #include "ini_src.h"
 #include "policy.h"
+#include "size.h"
 #include "strv.h"
 
 struct cstate {
@@ -28,6 +29,97 @@ struct cstate {
 	struct ini_src *src;
 	struct rg_errlist *errs;
 };
+
+/* "N" seconds, "Ns" or "Nms", 1 ms .. 1 day. */
+static int
+parse_ms(const char *v, unsigned *ms)
+{
+	char num[16];
+	size_t n = strspn(v, "0123456789");
+	long long x;
+	unsigned mul;
+
+	if (strcmp(v + n, "ms") == 0)
+		mul = 1;
+	else if (strcmp(v + n, "s") == 0 || v[n] == '\0')
+		mul = 1000;
+	else
+		return -1;
+	if (n == 0 || n >= sizeof(num))
+		return -1;
+	memcpy(num, v, n);
+	num[n] = '\0';
+	if (size_parse_int(num, &x) != SZ_OK || x < 1 ||
+	    x * mul > 86400000LL)
+		return -1;
+	*ms = (unsigned)(x * mul);
+	return 0;
+}
+
+static int
+parse_count(const char *v, unsigned *out)
+{
+	long long x;
+
+	if (size_parse_int(v, &x) != SZ_OK || x < 1 || x > 65536)
+		return -1;
+	*out = (unsigned)x;
+	return 0;
+}
+
+static int
+parse_mode(const char *v, unsigned *out)
+{
+	char *end;
+	unsigned long m;
+
+	if (v[0] != '0' || strlen(v) != 4)
+		return -1;
+	m = strtoul(v, &end, 8);
+	if (*end != '\0' || m > 0777 || m == 0)
+		return -1;
+	*out = (unsigned)m;
+	return 0;
+}
+
+/* The broker's keys (struct broker_conf); 1 when key is not one. */
+static int
+broker_key(struct cstate *st, unsigned line, const char *key,
+    const char *value)
+{
+	struct broker_conf *b = &st->p->broker;
+	const char *want = NULL;
+
+	if (strcmp(key, "socket") == 0) {
+		if (value[0] != '/' || strlcpy(b->socket, value,
+		    sizeof(b->socket)) >= sizeof(b->socket))
+			want = "an absolute path under 108 bytes";
+	} else if (strcmp(key, "socket-group") == 0) {
+		if (value[0] == '\0' || strlcpy(b->socket_group, value,
+		    sizeof(b->socket_group)) >= sizeof(b->socket_group))
+			want = "a group name";
+	} else if (strcmp(key, "socket-mode") == 0) {
+		if (parse_mode(value, &b->socket_mode) < 0)
+			want = "an octal mode such as 0660";
+	} else if (strcmp(key, "max-children") == 0) {
+		if (parse_count(value, &b->max_children) < 0)
+			want = "a number in 1..65536";
+	} else if (strcmp(key, "max-children-per-caller") == 0) {
+		if (parse_count(value, &b->max_per_caller) < 0)
+			want = "a number in 1..65536";
+	} else if (strcmp(key, "request-timeout") == 0) {
+		if (parse_ms(value, &b->request_timeout_ms) < 0)
+			want = "a duration such as 5s or 500ms";
+	} else if (strcmp(key, "shutdown-timeout") == 0) {
+		if (parse_ms(value, &b->shutdown_timeout_ms) < 0)
+			want = "a duration such as 10s";
+	} else
+		return 1;
+	if (want != NULL)
+		rg_errlist_add(st->errs, 0, st->file, line, "%s: expected %s, "
+		    "not '%s'", key, want, value);
+	return 0;
+}
 
 static int
 conf_handler(void *user, const char *section, const char *key,
@@ -59,7 +151,7 @@ conf_handler(void *user, const char *section, const char *key,
 		else
 			rg_errlist_add(st->errs, 0, st->file, line, "syslog: "
 			    "expected yes or no, not '%s'", value);
-	} else
+	} else if (broker_key(st, line, key, value) != 0)
 		rg_errlist_add(st->errs, 0, st->file, line, "unknown key '%s'",
 		    key);
 	return 1;

@@ -16,6 +16,13 @@
  * 4. Every error of every file is reported; any error means no policy.
  *    Duplicate names in a file, unknown classes, unsafe or malformed
  *    files are errors (oslo.rootwrap skips, replaces or crashes).
+ * 5. Every rule gets the compatibility profile (sandbox off, descendants
+ *    kept: run.c invariant 4), unless rootwrap.conf's [rootgate] section
+ *    selects its filter; then it gets the native sandbox, built by the
+ *    native key parsers (rulekeys_sandbox). Never the implicit
+ *    privsep-helper rule, whose daemon must outlive it. An entry of the
+ *    section that names no filter, or applies to no sandboxed one, is an
+ *    error: nothing in it is silently ignored.
  */
 #define _GNU_SOURCE
 #include <ctype.h>
@@ -23,6 +30,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <pwd.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,12 +42,14 @@
 #include "filesafe.h"
 #include "policy.h"
 #include "rootwrap.h"
+#include "rulekeys.h"
 #include "rwini.h"
 #include "rx.h"
 #include "strv.h"
 
-#define RW_MAX_FILE	(1024 * 1024)	/* bytes of one file */
+#define RW_MAX_FILE	((size_t)1024 * 1024)	/* bytes of one file */
 #define RW_MAX_CKS	64		/* constraints of one filter */
+#define RG_IMPLICIT	"(implicit)"	/* file of the privsep-helper rule */
 
 static const char *const netns_words[] = { "net", "netn", "netns" };
 static const char *const exec_words[] = { "e", "ex", "exe", "exec" };
@@ -246,8 +256,9 @@ conf_values(const struct rwini_section *d, const char *name,
 		size_t n = strlen(kv->value);
 
 		for (i = 0; i < n && i + 1 < sizeof(up); i++)
-			up[i] = (kv->value[i] >= 'a' && kv->value[i] <= 'z') ?
-			    (char)(kv->value[i] - 'a' + 'A') : kv->value[i];
+			/* ASCII only, whatever the locale */
+			up[i] = (char)(kv->value[i] >= 'a' && kv->value[i] <=
+			    'z' ? kv->value[i] - 'a' + 'A' : kv->value[i]);
 		up[i] = '\0';
 		for (i = 0; n < sizeof(up) && i < sizeof(levels) /
 		    sizeof(levels[0]); i++)
@@ -274,6 +285,22 @@ conf_values(const struct rwini_section *d, const char *name,
 	return RW_OK;
 }
 
+/* Keep the [rootgate] section for rootwrap_apply_rootgate. */
+static int
+take_rootgate(struct rwini *ini, const char *name, struct rw_conf *c)
+{
+	if ((c->name = strdup(name)) == NULL)
+		return -1;
+	for (size_t i = 0; i < ini->nsec; i++)
+		if (strcmp(ini->sec[i].name, "rootgate") == 0) {
+			c->rg = ini->sec[i].kv;
+			c->nrg = ini->sec[i].nkv;
+			ini->sec[i].kv = NULL;
+			ini->sec[i].nkv = 0;
+		}
+	return 0;
+}
+
 enum rw_status
 rootwrap_parse_conf(const char *buf, size_t len, const char *name,
     const struct rw_opts *o, struct rw_conf *c, struct rg_err *err)
@@ -294,6 +321,10 @@ rootwrap_parse_conf(const char *buf, size_t len, const char *name,
 		return RW_BADCONF;
 	}
 	st = conf_values(&ini.defaults, name, o, c, err);
+	if (st == RW_OK && take_rootgate(&ini, name, c) < 0) {
+		rg_err_set(err, name, 0, ENOMEM, "out of memory");
+		st = RW_BADCONF;
+	}
 	rwini_free(&ini);
 	return st;
 }
@@ -365,6 +396,12 @@ rootwrap_conf_free(struct rw_conf *c)
 {
 	strv_free(c->filters_path, c->nfilters_path);
 	strv_free(c->exec_dirs, c->nexec_dirs);
+	for (size_t i = 0; i < c->nrg; i++) {
+		free(c->rg[i].key);
+		free(c->rg[i].value);
+	}
+	free(c->rg);
+	free(c->name);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -549,6 +586,7 @@ new_rule(struct policy *p, const struct fctx *f, const char *value)
 	r->cmd_in_pattern = true;
 	r->env_passthrough = true;
 	r->sbx.enabled = false;	/* the compatibility profile */
+	r->sbx.keep_descendants = true;
 	r->sbx.umask = 022;
 	r->pattern.kind = PE_SEQ;
 	if ((r->name = strdup(f->name)) == NULL ||
@@ -1132,7 +1170,7 @@ rootwrap_add_privsep(struct policy *p, const struct rw_conf *conf,
     struct rg_errlist *errs)
 {
 	static const struct rw_opts o = { NULL, false };
-	struct fctx f = { "(implicit)", 0, "privsep-helper", conf, &o, errs };
+	struct fctx f = { RG_IMPLICIT, 0, "privsep-helper", conf, &o, errs };
 	struct constraint *ck;
 	struct pel *g;
 	struct rule *r;
@@ -1183,6 +1221,229 @@ oom:
 	rg_errlist_add(errs, 0, f.file, 0, "privsep-helper: unable to build "
 	    "the rule");
 	return -1;
+}
+
+/* --- [rootgate]: the native sandbox for selected filters ------------- */
+
+static int __attribute__((format(printf, 4, 5)))
+rg_fail(const struct rw_conf *c, struct rg_errlist *errs,
+    const struct rwini_kv *kv, const char *fmt, ...)
+{
+	char msg[RG_ERR_MSGLEN];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	rg_errlist_add(errs, 0, c->name, kv != NULL ? kv->line : 0, "%s",
+	    msg);
+	return -1;
+}
+
+/* "KEY.FILTER": the filter part (or NULL) and the length of KEY. */
+static const char *
+rg_split(const char *key, size_t *klen)
+{
+	const char *dot = strchr(key, '.');
+
+	*klen = dot != NULL ? (size_t)(dot - key) : strlen(key);
+	return dot != NULL ? dot + 1 : NULL;
+}
+
+static bool
+rg_is(const struct rwini_kv *kv, const char *key)
+{
+	size_t n;
+
+	(void)rg_split(kv->key, &n);
+	return n == strlen(key) && strncmp(kv->key, key, n) == 0;
+}
+
+static bool
+rg_has_rule(const struct policy *p, const char *name)
+{
+	for (size_t i = 0; i < p->nrules; i++)
+		if (strcmp(p->rules[i].name, name) == 0)
+			return true;
+	return false;
+}
+
+/* Whether filter r gets the sandbox: sandbox.NAME, else sandbox (never
+ * for the implicit privsep-helper rule: see rg_check). */
+static bool
+rg_selected(const struct rule *r, const struct rw_conf *c)
+{
+	bool on = false, v;
+
+	for (size_t i = 0; i < c->nrg; i++) {
+		size_t n;
+		const char *f = rg_split(c->rg[i].key, &n);
+
+		if (!rg_is(&c->rg[i], "sandbox") ||
+		    py_bool(c->rg[i].value, &v) < 0)
+			continue;
+		if (f == NULL && strcmp(r->file, RG_IMPLICIT) != 0)
+			on = v;
+		else if (f != NULL && strcmp(f, r->name) == 0)
+			return v;
+	}
+	return on;
+}
+
+/* Every entry once: values of sandbox and env, names of filters. */
+static int
+rg_check(const struct policy *p, const struct rw_conf *c,
+    struct rg_errlist *errs)
+{
+	int rc = 0;
+	bool v = false;
+
+	for (size_t i = 0; i < c->nrg; i++) {
+		const struct rwini_kv *kv = &c->rg[i];
+		size_t n;
+		const char *f = rg_split(kv->key, &n);
+
+		if (f != NULL && !rg_has_rule(p, f))
+			rc = rg_fail(c, errs, kv, "%s: no filter named '%s'",
+			    kv->key, f);
+		else if (rg_is(kv, "sandbox") && py_bool(kv->value, &v) < 0)
+			rc = rg_fail(c, errs, kv, "%s: expected on or off, not "
+			    "'%s'", kv->key, kv->value);
+		else if (rg_is(kv, "sandbox") && v && f != NULL &&
+		    strcmp(f, "privsep-helper") == 0)
+			/* the daemon it forks must outlive it (pid ns) */
+			rc = rg_fail(c, errs, kv, "%s: privsep-helper cannot "
+			    "run in the sandbox: the daemon it starts must "
+			    "outlive it", kv->key);
+		else if (rg_is(kv, "env") && strcmp(kv->value, "scrub") != 0 &&
+		    strcmp(kv->value, "inherit") != 0)
+			rc = rg_fail(c, errs, kv, "%s: expected scrub or "
+			    "inherit, not '%s'", kv->key, kv->value);
+	}
+	return rc;
+}
+
+/* Does the filter's own KEY.NAME replace the global KEY? */
+static bool
+rg_overridden(const struct rw_conf *c, const struct rwini_kv *g,
+    const char *name)
+{
+	size_t gl = strlen(g->key);
+
+	for (size_t i = 0; i < c->nrg; i++) {
+		size_t n;
+		const char *f = rg_split(c->rg[i].key, &n);
+
+		if (f != NULL && n == gl && strcmp(f, name) == 0 &&
+		    strncmp(c->rg[i].key, g->key, n) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* The global keys (unless replaced), then the filter's own. */
+static int
+rg_apply(struct rule *r, const struct rw_conf *c, struct rg_errlist *errs)
+{
+	struct kv *kv = calloc(c->nrg + 1, sizeof(*kv));
+	size_t nkv = 0;
+	int rc = 0;
+
+	if (kv == NULL)
+		return rg_fail(c, errs, NULL, "out of memory");
+	for (int own = 0; own < 2; own++)
+		for (size_t i = 0; i < c->nrg; i++) {
+			const struct rwini_kv *e = &c->rg[i];
+			size_t n;
+			const char *f = rg_split(e->key, &n);
+
+			if (rg_is(e, "sandbox") || (own ? f == NULL ||
+			    strcmp(f, r->name) != 0 : f != NULL ||
+			    rg_overridden(c, e, r->name)))
+				continue;
+			if (rg_is(e, "env")) {
+				r->env_passthrough = strcmp(e->value,
+				    "scrub") != 0;
+				continue;
+			}
+			kv[nkv].key = strndup(e->key, n);
+			kv[nkv].value = e->value;
+			kv[nkv].line = e->line;
+			if (kv[nkv++].key == NULL)
+				rc = rg_fail(c, errs, e, "out of memory");
+		}
+	if (rc == 0)
+		rulekeys_sandbox(r, kv, nkv, c->name, errs);
+	for (size_t i = 0; i < nkv; i++)
+		free(kv[i].key);
+	free(kv);
+	return rc;
+}
+
+/* A key that applies to no sandboxed filter would be silently unused. */
+static int
+rg_unused(const struct policy *p, const struct rw_conf *c,
+    struct rg_errlist *errs)
+{
+	int rc = 0;
+
+	for (size_t i = 0; i < c->nrg; i++) {
+		const struct rwini_kv *kv = &c->rg[i];
+		size_t n;
+		const char *f = rg_split(kv->key, &n);
+		bool used = false;
+
+		if (rg_is(kv, "sandbox"))
+			continue;
+		for (size_t j = 0; j < p->nrules && !used; j++)
+			used = p->rules[j].sbx.enabled && (f == NULL ||
+			    strcmp(f, p->rules[j].name) == 0);
+		if (!used)
+			rc = rg_fail(c, errs, kv, "%s: applies to no filter in "
+			    "the sandbox (sandbox = on, or sandbox.NAME = on)",
+			    kv->key);
+	}
+	return rc;
+}
+
+/* A global key is applied to every selected filter: say each error
+ * once. */
+static void
+rg_merge(struct rg_errlist *errs, const struct rg_errlist *one)
+{
+	for (size_t i = 0; i < one->n; i++) {
+		bool seen = false;
+
+		for (size_t j = 0; j < errs->n && !seen; j++)
+			seen = errs->v[j].line == one->v[i].line &&
+			    strcmp(errs->v[j].msg, one->v[i].msg) == 0;
+		if (!seen)
+			rg_errlist_add_err(errs, &one->v[i]);
+	}
+}
+
+int
+rootwrap_apply_rootgate(struct policy *p, const struct rw_conf *c,
+    struct rg_errlist *errs)
+{
+	size_t before = rg_errlist_nerrors(errs);
+
+	if (c->nrg == 0)
+		return 0;
+	if (rg_check(p, c, errs) < 0)
+		return -1;
+	for (size_t i = 0; i < p->nrules; i++) {
+		struct rg_errlist one = { 0 };
+
+		if (!rg_selected(&p->rules[i], c))
+			continue;
+		rg_apply(&p->rules[i], c, &one);
+		rg_merge(errs, &one);
+		rg_errlist_free(&one);
+	}
+	if (rg_errlist_nerrors(errs) == before)
+		rg_unused(p, c, errs);
+	return rg_errlist_nerrors(errs) == before ? 0 : -1;
 }
 
 static int
@@ -1270,6 +1531,8 @@ policy_load_rootwrap(const char *conf_path, const struct rw_opts *o,
 	for (size_t i = 0; i < conf->nfilters_path; i++)
 		load_dir(p, conf->filters_path[i], conf, o, errs);
 	rootwrap_add_privsep(p, conf, errs);
+	if (rg_errlist_nerrors(errs) == before)
+		rootwrap_apply_rootgate(p, conf, errs);
 	if (rg_errlist_nerrors(errs) == before)
 		policy_finish(p, errs);
 	if (rg_errlist_nerrors(errs) != before) {

@@ -977,6 +977,33 @@ check_exec(struct rule *r, struct ctx *c)
 }
 
 void
+rulekeys_sandbox(struct rule *r, const struct kv *kv, size_t nkv,
+    const char *file, struct rg_errlist *errs)
+{
+	struct ctx c = { .file = file, .errs = errs, .hide_defaults = true };
+	size_t before = rg_errlist_nerrors(errs);
+
+	sbx_defaults(&r->sbx);
+	r->sbx.keep_descendants = false;
+	for (size_t i = 0; i < nkv; i++) {
+		const struct keydef *k = find_key(kv[i].key);
+
+		if (k == NULL || !k->sandbox)
+			rg_errlist_add(errs, 0, file, kv[i].line, "'%s' is not "
+			    "a sandbox key", kv[i].key);
+		else if (!k->multi && strchr(kv[i].value, '\n') != NULL)
+			kerr(&c, &kv[i], "takes one line");
+		else
+			k->fn(r, &kv[i], &c);
+	}
+	check_mount_keys(r, &c);
+	if ((r->sbx.ns & SBX_NS_MOUNT) && rg_errlist_nerrors(errs) == before)
+		finish_mount_lists(r, &c);
+	if (r->sbx.cwd == NULL && (r->sbx.cwd = strdup("/")) == NULL)
+		rg_errlist_add(errs, 0, file, r->line, "out of memory");
+}
+
+void
 rulekeys_build(struct rule *r, const struct kv *kv, size_t nkv,
     const char *file, struct loadcache *lc, struct rg_errlist *errs)
 {

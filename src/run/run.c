@@ -14,6 +14,13 @@
  *    setting is restored. This reaps every child of the calling process:
  *    a caller with other children of its own (a broker) must use a pid
  *    namespace or run_command from a dedicated process.
+ * 4. A profile with keep_descendants (rootwrap compatibility, sandbox
+ *    off) is run as oslo.rootwrap runs it: no signal is blocked or
+ *    forwarded (a signal to rootgate alone ends rootgate and leaves the
+ *    command running; one to the process group reaches both), we do not
+ *    become subreaper, and we wait for the command alone: whatever it
+ *    started and left running (oslo.privsep's daemon) outlives the run,
+ *    untouched. Invariants 2 and 3 do not apply then.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -112,7 +119,7 @@ run_child(const struct run_request *req, const struct sbx_prepared *prep,
 	if (spawn_start(&e, execfd, req->argv, req->envp, &c, err) < 0)
 		goto out_reaper;
 	o = (struct supervise_opts){ sigfd, pidns,
-	    req->sbx->timeout_ms, req->sbx->grace_ms };
+	    req->sbx->timeout_ms, req->sbx->grace_ms, false };
 	rc = supervise(&c, &o, out);
 	if (rc < 0)
 		rg_err_set(err, "", 0, errno, "unable to supervise child");
@@ -126,6 +133,29 @@ out_sigfd:
 	close(sigfd);
 out_mask:
 	(void)sigprocmask(SIG_SETMASK, &old, NULL);
+	return rc;
+}
+
+/* Invariant 4: wait for the command, leave everything else alone. */
+static int
+run_child_keep(const struct run_request *req,
+    const struct sbx_prepared *prep, int execfd, struct run_outcome *out,
+    struct rg_err *err)
+{
+	struct sbx_enter e = { req->sbx, prep, req->uid, req->gid, req->fds,
+	    NULL, 0 };
+	struct supervise_opts o = { -1, false, req->sbx->timeout_ms,
+	    req->sbx->grace_ms, true };
+	struct spawn_child c;
+	int rc;
+
+	if (spawn_start(&e, execfd, req->argv, req->envp, &c, err) < 0)
+		return -1;
+	rc = supervise(&c, &o, out);
+	if (rc < 0)
+		rg_err_set(err, "", 0, errno, "unable to supervise child");
+	close(c.pidfd);
+	close(c.statusfd);
 	return rc;
 }
 
@@ -154,7 +184,10 @@ run_command(const struct run_request *req, struct run_outcome *out,
 		return -1;
 	}
 	nproc_warning(req, out);
-	rc = run_child(req, &prep, execfd, out, err);
+	if (req->sbx->keep_descendants)
+		rc = run_child_keep(req, &prep, execfd, out, err);
+	else
+		rc = run_child(req, &prep, execfd, out, err);
 	sandbox_release(&prep);
 	close(execfd);
 	out->elapsed_us = now_us() - t0;

@@ -30,6 +30,11 @@
  *    (the command, the init) is gone, so every record is there and the
  *    pipe is at EOF; reading it earlier would only cost the run a
  *    wake-up at exec and another for the init's record.
+ * 7. With keep_descendants (rootwrap compatibility) invariants 1, 4 and
+ *    5 narrow to the child: there is no signalfd, a timeout signals the
+ *    child alone (it has no session of its own), and its descendants
+ *    are never killed or waited for. Invariant 6 holds: the command
+ *    closed its copy of the CLOEXEC pipe at exec, before it could fork.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -79,8 +84,9 @@ pidfd_kill(int pidfd, int sig)
 static void
 send_sig(const struct sup *s, int sig)
 {
-	if (s->o->pidns) {
-		(void)pidfd_kill(s->c->pidfd, sig);	/* the init */
+	/* The init; or, invariant 7, the command alone. */
+	if (s->o->pidns || s->o->keep_descendants) {
+		(void)pidfd_kill(s->c->pidfd, sig);
 		return;
 	}
 	/* ESRCH before the child's setsid(): then the child alone. */
@@ -151,8 +157,14 @@ reap_rest(pid_t pgid)
 		snprintf(path, sizeof(path), "/proc/self/task/%ld/children",
 		    (long)gettid());
 		if ((fp = fopen(path, "re")) != NULL) {
-			while (fscanf(fp, "%4095s", buf) == 1)
-				(void)kill((pid_t)atol(buf), SIGKILL);
+			while (fscanf(fp, "%4095s", buf) == 1) {
+				char *end;
+				long pid = strtol(buf, &end, 10);
+
+				/* never kill(0): that is our own group */
+				if (*end == '\0' && pid > 0)
+					(void)kill((pid_t)pid, SIGKILL);
+			}
 			fclose(fp);
 		}
 		if (waitpid(-1, NULL, __WALL) < 0 && errno == ECHILD)
@@ -170,15 +182,13 @@ set_status(const struct sup *s, struct run_outcome *out)
 	ws = out->wstatus;
 
 	out->started = out->stage[0] == '\0';
-	if (!out->started)
-		out->status = RG_EXIT_INTERNAL;
-	else if (out->timed_out)
+	if (out->started && out->timed_out)
 		out->status = RG_EXIT_TIMEOUT;
-	else if (WIFEXITED(ws))
+	else if (out->started && WIFEXITED(ws))
 		out->status = WEXITSTATUS(ws);
-	else if (WIFSIGNALED(ws))
+	else if (out->started && WIFSIGNALED(ws))
 		out->status = RG_EXIT_SIGNAL_BASE + WTERMSIG(ws);
-	else
+	else	/* not started, or a status we do not know */
 		out->status = RG_EXIT_INTERNAL;
 }
 
@@ -219,7 +229,7 @@ supervise(const struct spawn_child *c, const struct supervise_opts *o,
 		if (!reaped && s.next_ms >= 0 && now_ms() >= s.next_ms)
 			on_deadline(&s, out);
 	}
-	if (!o->pidns)
+	if (!o->pidns && !o->keep_descendants)
 		reap_rest(c->pid);
 	read_status(&s, out);
 	set_status(&s, out);

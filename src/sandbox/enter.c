@@ -9,7 +9,8 @@
  * 2. The order is fixed and each step says why it is where it is.
  * 3. The child allocates nothing and reads no configuration: all it
  *    applies was validated and built by sandbox_prepare().
- * 4. With sbx->enabled false (rootwrap compatibility), the child still
+ * 4. With sbx->enabled false (and no keep_descendants: see 7), the child
+ *    still
  *    gets a new session, exactly fds 0-2 and the run-as ids; nothing
  *    else (no namespaces, limits, capability drop, NNP or seccomp), and
  *    never an init (there is no pid namespace). It keeps the caller's
@@ -34,6 +35,17 @@
  *    the command lacks and can do nothing for it but forward four
  *    signals and reap. (The init's limits are the command's: one more
  *    process of the run-as uid counts against RLIMIT_NPROC.)
+ * 7. With keep_descendants (the rootwrap compatibility profile, only
+ *    with sbx->enabled false) the child is what oslo.rootwrap's
+ *    preexec makes of it, and nothing more: SIGPIPE and SIGXFSZ back
+ *    to their defaults (Python's restore_signals), every other
+ *    disposition and the signal mask as the caller left them; no new
+ *    session (it stays in the caller's process group, as the privsep
+ *    daemon it may fork wants); exactly fds 0-2 (close_fds); the
+ *    caller's cwd and umask; no parent-death signal (oslo's child
+ *    outlives it). run_as root: no id call at all, as oslo; another
+ *    user: groups emptied, gid 0, then the uid (oslo: setuid alone,
+ *    which keeps root's groups: doc/rootwrap-compat.md #21).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -85,6 +97,9 @@ sandbox_prepare(const struct sbx_profile *sbx, struct sbx_prepared *p,
 	p->cgroup_fd = -1;
 	if (sbx == NULL)
 		return rg_err_set(err, "", 0, 0, "no sandbox profile");
+	if (sbx->keep_descendants && sbx->enabled)
+		return rg_err_set(err, "", 0, 0, "keep_descendants needs the "
+		    "sandbox off");
 	if (!sbx->enabled)
 		return 0;
 	if (sbx->cwd != NULL && sbx->cwd[0] != '/')
@@ -187,11 +202,45 @@ set_cwd(const struct sbx_profile *s)
 	}								\
 } while (0)
 
+/* Invariant 7: what Python's subprocess resets (restore_signals). */
+static int
+compat_signals(void)
+{
+	if (signal(SIGPIPE, SIG_DFL) == SIG_ERR ||
+	    signal(SIGXFSZ, SIG_DFL) == SIG_ERR)
+		return -1;
+	return 0;
+}
+
+/* Invariant 7: oslo calls setuid only when run_as is not root. */
+static int
+compat_ids(uid_t uid, gid_t gid)
+{
+	if (uid == 0 && gid == 0)
+		return 0;
+	return sbx_ids_apply(uid, gid);
+}
+
+/* Invariant 7, in oslo.rootwrap's order: signals, then ids; the fds
+ * before the ids, so that no fd of ours reaches a user process. */
+static int
+enter_compat(const struct sbx_enter *e, enum sbx_stage *stage, int *errnum)
+{
+	STEP(SBX_ST_SIGNALS, compat_signals());
+	STEP(SBX_ST_CWD, set_cwd(e->sbx));
+	STEP(SBX_ST_FDS, sbx_fds_apply(e->fds, e->keep, e->nkeep));
+	STEP(SBX_ST_IDS, compat_ids(e->uid, e->gid));
+	return 0;
+}
+
 int
 sandbox_enter(const struct sbx_enter *e, enum sbx_stage *stage, int *errnum)
 {
 	const struct sbx_profile *s = e->sbx;
 	bool on = s->enabled;
+
+	if (s->keep_descendants)
+		return enter_compat(e, stage, errnum);
 
 	/* First: the parent blocked the signals it forwards. */
 	STEP(SBX_ST_SIGNALS, reset_signals());

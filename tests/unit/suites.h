@@ -14,9 +14,12 @@ Suite *suite_pattern(void);
 Suite *suite_match(void);
 Suite *suite_run(void);
 Suite *suite_rootwrap(void);
+Suite *suite_audit(void);
+Suite *suite_proto(void);
 
 #define ROOTGATE_SUITES \
 	suite_diag, suite_size, suite_pathcanon, suite_rx, suite_native, \
-	suite_pattern, suite_match, suite_run, suite_rootwrap
+	suite_pattern, suite_match, suite_run, suite_rootwrap, suite_proto, \
+	suite_audit
 
 #endif

@@ -655,6 +655,157 @@ START_TEST(test_good_filters)
 }
 END_TEST
 
+/* --- [rootgate]: the native sandbox for selected filters -------------- */
+
+static const char rg_filters[] = "[Filters]\n"
+    "cat: CommandFilter, cat, root\n"
+    "ls: CommandFilter, ls, root\n"
+    "sh: CommandFilter, sh, root\n";
+
+/* Load rg_filters with a rootwrap.conf ending in `section`. */
+static struct policy *
+load_rg(const char *section, struct rg_errlist *errs)
+{
+	struct rw_opts o = { "/usr/bin:/bin", true };
+	struct rw_conf conf;
+	struct policy *p;
+	struct rg_err e;
+	char *c;
+
+	ck_assert_int_ge(asprintf(&c, "[DEFAULT]\nfilters_path=/nonexistent\n"
+	    "exec_dirs=/usr/bin,/bin\n%s", section), 0);
+	ck_assert_int_eq(rootwrap_parse_conf(c, strlen(c), "r.conf", &o,
+	    &conf, &e), RW_OK);
+	ck_assert_ptr_nonnull(p = policy_new());
+	if (rootwrap_parse_filters(p, rg_filters, strlen(rg_filters),
+	    "t.filters", &conf, &o, errs) < 0 || rootwrap_add_privsep(p,
+	    &conf, errs) < 0 || rootwrap_apply_rootgate(p, &conf, errs) < 0) {
+		policy_free(p);
+		p = NULL;
+	}
+	rootwrap_conf_free(&conf);
+	free(c);
+	return p;
+}
+
+static const struct rule *
+rg_rule(const struct policy *p, const char *name)
+{
+	for (size_t i = 0; i < p->nrules; i++)
+		if (strcmp(p->rules[i].name, name) == 0)
+			return &p->rules[i];
+	ck_abort_msg("no rule %s", name);
+	return NULL;
+}
+
+/* Without the section (and for filters it does not select): the
+ * compatibility profile. */
+START_TEST(test_rootgate_default)
+{
+	struct rg_errlist errs = { 0 };
+	struct policy *p = load_rg("", &errs);
+	const struct rule *r;
+
+	ck_assert_ptr_nonnull(p);
+	for (size_t i = 0; i < p->nrules; i++) {
+		r = &p->rules[i];
+		ck_assert(!r->sbx.enabled);
+		ck_assert(r->sbx.keep_descendants);
+		ck_assert(r->env_passthrough);
+		ck_assert_ptr_null(r->sbx.cwd);
+	}
+	policy_free(p);
+	p = load_rg("[rootgate]\nsandbox.cat = on\n", &errs);
+	ck_assert_ptr_nonnull(p);
+	r = rg_rule(p, "ls");
+	ck_assert(!r->sbx.enabled && r->sbx.keep_descendants);
+	r = rg_rule(p, "cat");
+	ck_assert(r->sbx.enabled && !r->sbx.keep_descendants);
+	policy_free(p);
+	rg_errlist_free(&errs);
+}
+END_TEST
+
+/* Global keys for every selected filter; KEY.NAME replaces KEY. */
+START_TEST(test_rootgate_keys)
+{
+	static const char sec[] = "[rootgate]\n"
+	    "sandbox = on\n"
+	    "sandbox.sh = off\n"
+	    "timeout = 30s\n"
+	    "rlimit-as = 2G\n"
+	    "capabilities = CAP_SYS_ADMIN\n"
+	    "env = scrub\n"
+	    "timeout.ls = 5s\n"
+	    "namespaces.ls = mount pid\n"
+	    "env.ls = inherit\n";
+	struct rg_errlist errs = { 0 };
+	struct policy *p = load_rg(sec, &errs);
+	const struct rule *r;
+
+	ck_assert_msg(p != NULL, "%s", errs.n ? errs.v[0].msg : "");
+	r = rg_rule(p, "cat");
+	ck_assert(r->sbx.enabled);
+	ck_assert_uint_eq(r->sbx.timeout_ms, 30000);
+	ck_assert(r->sbx.rl[SBX_RL_AS].set);
+	ck_assert_uint_eq(r->sbx.rl[SBX_RL_AS].value, 2ULL << 30);
+	ck_assert_uint_eq(r->sbx.caps, 1ULL << 21);
+	ck_assert_uint_eq(r->sbx.ns, SBX_NS_DEFAULT);
+	ck_assert(!r->env_passthrough);
+	ck_assert_str_eq(r->sbx.cwd, "/");
+	ck_assert_int_eq(r->sbx.seccomp, SBX_SECCOMP_DEFAULT);
+	r = rg_rule(p, "ls");
+	ck_assert_uint_eq(r->sbx.timeout_ms, 5000);
+	ck_assert_uint_eq(r->sbx.ns, SBX_NS_MOUNT | SBX_NS_PID);
+	ck_assert(r->env_passthrough);
+	r = rg_rule(p, "sh");
+	ck_assert(!r->sbx.enabled && r->sbx.keep_descendants);
+	/* sandbox = on never selects the implicit privsep-helper */
+	r = rg_rule(p, "privsep-helper");
+	ck_assert(!r->sbx.enabled && r->sbx.keep_descendants);
+	policy_free(p);
+	rg_errlist_free(&errs);
+}
+END_TEST
+
+static const struct { const char *sec, *err; } rg_bad[] = {
+	{ "sandbox.nope = on\n", "sandbox.nope: no filter named 'nope'" },
+	{ "sandbox = maybe\n", "sandbox: expected on or off, not 'maybe'" },
+	{ "sandbox.privsep-helper = on\n", "sandbox.privsep-helper: "
+	  "privsep-helper cannot run in the sandbox: the daemon it starts "
+	  "must outlive it" },
+	{ "sandbox = on\nenv = clean\n",
+	  "env: expected scrub or inherit, not 'clean'" },
+	{ "sandbox = on\nexec = /bin/sh\n", "'exec' is not a sandbox key" },
+	{ "sandbox = on\nsandboxx = on\n", "'sandboxx' is not a sandbox key" },
+	{ "sandbox = on\ntimeout = soon\n", "timeout: expected a duration "
+	  "such as 30s, 500ms, 5m, not 'soon'" },
+	{ "rlimit-as = 2G\n", "rlimit-as: applies to no filter in the "
+	  "sandbox (sandbox = on, or sandbox.NAME = on)" },
+	{ "sandbox.cat = on\ntimeout.ls = 1s\n", "timeout.ls: applies to no "
+	  "filter in the sandbox (sandbox = on, or sandbox.NAME = on)" },
+	{ "sandbox = on\nnamespaces = pid\nprivate-tmp = yes\n",
+	  "private-tmp: needs the mount namespace (namespaces = mount ...)" },
+};
+
+START_TEST(test_rootgate_bad)
+{
+	struct rg_errlist errs = { 0 };
+	struct policy *p;
+	char *sec;
+
+	ck_assert_int_ge(asprintf(&sec, "[rootgate]\n%s", rg_bad[_i].sec), 0);
+	p = load_rg(sec, &errs);
+	ck_assert_msg(p == NULL, "case %d loaded", _i);
+	/* each error once, even for a key applied to three filters */
+	ck_assert_uint_eq(errs.n, 1);
+	ck_assert_str_eq(errs.v[0].file, "r.conf");
+	ck_assert_str_eq(errs.v[0].msg, rg_bad[_i].err);
+	rg_errlist_free(&errs);
+	free(sec);
+}
+END_TEST
+
 Suite *
 suite_rootwrap(void)
 {
@@ -670,6 +821,9 @@ suite_rootwrap(void)
 	tcase_add_loop_test(tc, test_bad_filters, 0, NELEM(bad_filters));
 	tcase_add_test(tc, test_good_filters);
 	tcase_add_test(tc, test_chain_zero_patterns);
+	tcase_add_test(tc, test_rootgate_default);
+	tcase_add_test(tc, test_rootgate_keys);
+	tcase_add_loop_test(tc, test_rootgate_bad, 0, NELEM(rg_bad));
 	suite_add_tcase(s, tc);
 	tcase_add_checked_fixture(td, dsetup, dteardown);
 	tcase_add_loop_test(td, test_decision, 0, NELEM(dcases));

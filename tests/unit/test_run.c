@@ -11,11 +11,13 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/sendfile.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
@@ -1252,6 +1254,182 @@ START_TEST(t_cwd_umask)
 }
 END_TEST
 
+/* --- the rootwrap compatibility profile (keep_descendants) ---------- */
+
+static struct sbx_profile
+prof_compat(void)
+{
+	struct sbx_profile p;
+
+	memset(&p, 0, sizeof(p));
+	p.keep_descendants = true;
+	p.umask = 022;		/* as the rootwrap loader sets it: unused */
+	return p;
+}
+
+/* The value of "Key:" in /proc/self/status of the test process */
+static void
+own_status(const char *key, char *v, size_t len)
+{
+	char line[256];
+	size_t n = strlen(key);
+	FILE *fp = fopen("/proc/self/status", "re");
+
+	ck_assert_ptr_nonnull(fp);
+	v[0] = '\0';
+	while (fgets(line, sizeof(line), fp) != NULL)
+		if (strncmp(line, key, n) == 0 && line[n] == ':') {
+			char *t = line + n + 1;
+
+			t += strspn(t, " \t");
+			t[strcspn(t, "\n")] = '\0';
+			snprintf(v, len, "%s", t);
+		}
+	fclose(fp);
+}
+
+/*
+ * oslo.privsep's helper forks a daemon and exits: under the compatibility
+ * profile run_command returns when the command exits, the daemon lives
+ * on, in the caller's process group and session, with the command's
+ * stdout still open (nobody waited for its EOF).
+ */
+START_TEST(t_compat_keeps_descendants)
+{
+	char buf[OUTMAX], want[64];
+	char *argv[] = { "sh", "-c", "sleep 30 & echo bg=$!; "
+	    "echo pgsid=$(cut -d' ' -f5,6 /proc/$$/stat)", NULL };
+	struct sbx_profile p = prof_compat();
+	struct run_outcome out;
+	struct rg_err err;
+	pid_t bg;
+	int was = -1;
+
+	NEED_ROOT();
+	ck_assert_int_eq(run_as("/usr/bin/dash", argv, &p, 0, 0, &out, buf,
+	    &err), 0);
+	ck_assert_int_eq(out.status, 0);
+	ck_assert_msg(out.elapsed_us < 3000000, "took %llu us",
+	    (unsigned long long)out.elapsed_us);
+	bg = (pid_t)atol(val(buf, "bg"));
+	ck_assert_int_gt(bg, 1);
+	ck_assert_msg(kill(bg, 0) == 0, "the command's child was killed");
+	snprintf(want, sizeof(want), "%ld %ld", (long)getpgrp(),
+	    (long)getsid(0));
+	ck_assert_str_eq(val(buf, "pgsid"), want);
+	/* not a subreaper: the orphan went to init, not to us */
+	ck_assert_int_eq(waitpid(-1, NULL, WNOHANG), -1);
+	ck_assert_int_eq(prctl(PR_GET_CHILD_SUBREAPER, &was, 0, 0, 0), 0);
+	ck_assert_int_eq(was, 0);
+	(void)kill(bg, SIGKILL);
+}
+END_TEST
+
+/* Python's subprocess resets SIGPIPE and SIGXFSZ, and nothing else. */
+START_TEST(t_compat_signals)
+{
+	char buf[OUTMAX];
+	char *argv[] = { "sh", "-c", "grep -E '^Sig(Ign|Blk)' /proc/$$/status "
+	    "| tr -d '\\t' | tr : =", NULL };
+	struct sbx_profile p = prof_compat();
+	struct run_outcome out;
+	struct rg_err err;
+	sigset_t usr2;
+
+	NEED_ROOT();
+	signal(SIGHUP, SIG_IGN);
+	signal(SIGPIPE, SIG_IGN);
+	signal(SIGXFSZ, SIG_IGN);
+	sigemptyset(&usr2);
+	sigaddset(&usr2, SIGUSR2);
+	ck_assert_int_eq(sigprocmask(SIG_BLOCK, &usr2, NULL), 0);
+	ck_assert_int_eq(run_as("/usr/bin/dash", argv, &p, 0, 0, &out, buf,
+	    &err), 0);
+	ck_assert_int_eq(out.status, 0);
+	ck_assert_str_eq(val(buf, "SigIgn"), "0000000000000001");
+	ck_assert_str_eq(val(buf, "SigBlk"), "0000000000000800");
+}
+END_TEST
+
+/* Descriptors, cwd, umask, environment: the caller's, as oslo. */
+START_TEST(t_compat_process)
+{
+	char buf[OUTMAX];
+	char *argv[] = { "rg-probe", "report", NULL };
+	struct sbx_profile p = prof_compat();
+	struct run_outcome out;
+	mode_t old;
+
+	NEED_ROOT();
+	ck_assert_int_eq(chdir(rdir), 0);
+	old = umask(027);
+	/* an fd of ours without close-on-exec: not the command's */
+	ck_assert_int_ge(open("/dev/null", O_RDONLY), 3);
+	ck_assert_int_eq(run_probe(argv, &p, 0, &out, buf), 0);
+	ck_assert_int_eq(out.status, 0);
+	ck_assert_str_eq(val(buf, "cwd"), rdir);
+	ck_assert_str_eq(val(buf, "Umask"), "0027");
+	ck_assert_str_eq(val(buf, "fds"), "0 1 2 ");
+	ck_assert_str_eq(val(buf, "NoNewPrivs"), "0");
+	ck_assert_str_eq(val(buf, "Seccomp"), "0");
+	assert_ns(buf, "mnt", 0);
+	assert_ns(buf, "pid", 0);
+	ck_assert_ptr_nonnull(strstr(buf,
+	    "env=PATH=/usr/bin:/bin\nenv=RG_TEST=1\ncwd="));
+	umask(old);
+	ck_assert_int_eq(chdir("/"), 0);
+}
+END_TEST
+
+/*
+ * run_as root: no id call, the caller's groups stay (oslo: no setuid);
+ * another user: setuid as oslo, gid 0 kept, supplementary groups emptied
+ * (doc/rootwrap-compat.md #21: oslo keeps root's).
+ */
+START_TEST(t_compat_ids)
+{
+	char buf[OUTMAX], caps[64];
+	char *argv[] = { "rg-probe", "report", NULL };
+	struct sbx_profile p = prof_compat();
+	struct run_outcome out;
+	struct rg_err err;
+	gid_t g[2] = { 0, 4 };
+
+	NEED_ROOT();
+	ck_assert_int_eq(setgroups(2, g), 0);
+	ck_assert_int_eq(run_probe(argv, &p, 0, &out, buf), 0);
+	ck_assert_str_eq(val(buf, "groups"), "0,4");
+	ck_assert_str_eq(val(buf, "Uid"), "0 0 0 0");
+	own_status("CapEff", caps, sizeof(caps));
+	ck_assert_str_eq(val(buf, "CapEff"), caps);
+	own_status("CapBnd", caps, sizeof(caps));
+	ck_assert_str_eq(val(buf, "CapBnd"), caps);
+	ck_assert_int_eq(run_as(probe, argv, &p, 65534, 0, &out, buf, &err),
+	    0);
+	ck_assert_str_eq(val(buf, "Uid"), "65534 65534 65534 65534");
+	ck_assert_str_eq(val(buf, "Gid"), "0 0 0 0");
+	ck_assert_str_eq(val(buf, "groups"), "");
+	ck_assert_str_eq(val(buf, "CapEff"), "0000000000000000");
+}
+END_TEST
+
+/* A profile cannot both keep descendants and confine them. */
+START_TEST(t_compat_needs_sandbox_off)
+{
+	char buf[OUTMAX];
+	char *argv[] = { "rg-probe", "report", NULL };
+	struct sbx_profile p = prof_default();
+	struct run_outcome out;
+	struct rg_err err;
+
+	NEED_ROOT();
+	p.keep_descendants = true;
+	ck_assert_int_eq(run_as(probe, argv, &p, 0, 0, &out, buf, &err), -1);
+	ck_assert_int_eq(out.status, 125);
+	ck_assert_ptr_nonnull(strstr(err.msg, "keep_descendants"));
+}
+END_TEST
+
 Suite *
 suite_run(void)
 {
@@ -1288,6 +1466,11 @@ suite_run(void)
 	tcase_add_test(tc, t_hidden_missing);
 	tcase_add_test(tc, t_grace_zero);
 	tcase_add_test(tc, t_cwd_umask);
+	tcase_add_test(tc, t_compat_keeps_descendants);
+	tcase_add_test(tc, t_compat_signals);
+	tcase_add_test(tc, t_compat_process);
+	tcase_add_test(tc, t_compat_ids);
+	tcase_add_test(tc, t_compat_needs_sandbox_off);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -1,0 +1,69 @@
+#!/bin/sh
+# broker.sh - rootgated round trips, as ratios to a fork+exec+wait loop of
+# /bin/true taken in the same run (see ../shared/perf-anchors.md, section
+# 3 "Daemon" and "C broker floor"; ../shared/bench/anchors.sh measures
+# oslo-rootwrap-daemon and the C broker floor side by side: run it with
+# `--extra-nobody 'rootgate-broker=build/rootgate --socket SOCK /bin/true'`
+# while a broker from this script is up to put us in its table).
+# Needs root (it creates and removes a user). N=calls (default 2000).
+set -eu
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+BUILD=${BUILD:-build}
+N=${N:-2000}
+W=$(mktemp -d /var/tmp/rootgate-bench.XXXXXX)
+U=rgbench$$
+chmod 755 "$W"
+useradd -M -r -s /usr/sbin/nologin "$U"
+P1= P2=
+cleanup() {
+	set +e
+	[ -n "$P1" ] && kill "$P1"
+	[ -n "$P2" ] && kill "$P2"
+	wait 2>/dev/null
+	userdel "$U"
+	rm -rf "$W"
+}
+trap cleanup EXIT
+cc -O2 -I"$TOP/include" -o "$W/bb" "$TOP/bench/broker_bench.c" \
+	"$TOP/src/broker/proto.c"
+mk() {	# mk NAME SANDBOX
+	mkdir -p "$W/$1/filters.d"
+	printf '[true]\nexec = /usr/bin/true\nargs =\ncallers = %s\nsandbox = %s\n' \
+		"$U" "$2" > "$W/$1/filters.d/true.conf"
+	printf '[rootgate]\nsyslog = no\nsocket-group = %s\n' "$U" \
+		> "$W/$1/rootgate.conf"
+	chmod -R go-w "$W/$1"
+}
+mk nosb off
+mk sb on
+# daemon start to first served call
+"$W/bb" --first "$W/sb.sock" /usr/bin/true > "$W/first" &
+F=$!
+"$TOP/$BUILD/rootgated" --config "$W/sb" --socket "$W/sb.sock" \
+	--foreground 2>/dev/null &
+P1=$!
+wait $F
+"$TOP/$BUILD/rootgated" --config "$W/nosb" --socket "$W/nosb.sock" \
+	--foreground 2>/dev/null &
+P2=$!
+sleep 0.3
+line() {	# line LABEL OUTPUT FLOOR_MEDIAN
+	med=$(printf '%s\n' "$2" | sed -n 's/.*median \([0-9.]*\) ms.*/\1/p')
+	p99=$(printf '%s\n' "$2" | sed -n 's/.*p99 \([0-9.]*\) ms.*/\1/p')
+	rate=$(printf '%s\n' "$2" | sed -n 's/.*rate \([0-9]*\)\/s.*/\1/p')
+	t=$(printf '%s\n' "$2" | sed -n 's/first-tenth \([0-9]*\)\/s last-tenth \([0-9]*\)\/s/\1 \2/p')
+	printf '%-44s %8s ms  x%-5s p99 %7s ms (x%s)  %6s/s  tenths %s\n' \
+		"$1" "$med" "$(echo "$med / $3" | bc -l | cut -c1-4)" "$p99" \
+		"$(echo "$p99 / $med" | bc -l | cut -c1-4)" "$rate" "$t"
+}
+fl=$("$W/bb" --loop "$N" /bin/true)
+f=$(printf '%s\n' "$fl" | sed -n 's/.*median \([0-9.]*\) ms.*/\1/p')
+line "/bin/true fork+exec+wait (floor)" "$fl" "$f"
+line "broker, persistent, no sandbox" "$("$W/bb" "$W/nosb.sock" 1 "$N" /usr/bin/true)" "$f"
+line "broker, persistent, default sandbox" "$("$W/bb" "$W/sb.sock" 1 "$N" /usr/bin/true)" "$f"
+line "broker, 2 clients, no sandbox" "$("$W/bb" "$W/nosb.sock" 2 $((N / 2)) /usr/bin/true)" "$f"
+line "broker, 2 clients, default sandbox" "$("$W/bb" "$W/sb.sock" 2 $((N / 2)) /usr/bin/true)" "$f"
+line "fresh rootgate client per call (uid $U)" "$(setpriv --reuid="$U" --regid="$U" --init-groups \
+	"$W/bb" --loop $((N / 4)) "$TOP/$BUILD/rootgate" --socket "$W/nosb.sock" /usr/bin/true)" "$f"
+line "sustained 10000, no sandbox" "$("$W/bb" "$W/nosb.sock" 1 10000 /usr/bin/true)" "$f"
+echo "daemon start to first served call: $(cat "$W/first")"

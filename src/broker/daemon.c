@@ -1,0 +1,1065 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * daemon.c - rootgated's event loop (broker.h): one epoll over the
+ * listening socket, a signalfd, every client socket and every worker's
+ * pidfd.
+ *
+ * Invariants:
+ * 1. The loop never blocks on a client: sockets are non-blocking, a
+ *    frame is read as it trickles in under a deadline (request-timeout),
+ *    and a reply that does not fit in the socket buffer drops the client.
+ * 2. The caller is who SO_PEERCRED says (peer.c), taken at accept; the
+ *    request names no identity. The decision (match_argv) and its audit
+ *    record happen here, before any privileged action for the request.
+ * 3. Nothing runs in this process: each allowed request gets a worker
+ *    process (worker.c), watched by its pidfd and reaped by it, so no
+ *    zombie outlives its connection's bookkeeping.
+ * 4. A policy is immutable and reference-counted: a request keeps the
+ *    policy it was decided under until its worker is reaped; SIGHUP
+ *    builds a new one and swaps the pointer, or keeps the old one whole.
+ * 5. Every descriptor a connection owns (socket, peer pidfd, the three
+ *    received fds, the worker's pidfd and pipe) is closed when the
+ *    connection is freed, and connections are freed only between epoll
+ *    batches (no event can name a freed connection).
+ * 6. A malformed frame gets one PT_ERROR reply and the connection is
+ *    closed: after a framing error the stream cannot be trusted.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/resource.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/un.h>
+#include <syslog.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "auditlog.h"
+#include "broker.h"
+#include "constraint.h"
+#include "diag.h"
+#include "exitcode.h"
+#include "match.h"
+#include "peer.h"
+#include "policy.h"
+#include "proto.h"
+#include "worker.h"
+
+#define DEF_MAX_CHILDREN	64
+#define DEF_MAX_PER_CALLER	32
+#define DEF_REQUEST_MS		5000
+#define DEF_SHUTDOWN_MS		10000
+#define DEF_SOCKET_MODE		0660
+#define MAX_CONNS		1024
+#define ACCEPT_BATCH		64
+#define NEVENTS			64
+#define CMSG_FDS		8	/* room to see that too many came */
+
+enum ev_kind { EV_LISTEN, EV_SIGNAL, EV_SOCK, EV_WORKER };
+
+struct conn;
+
+struct evtag {
+	enum ev_kind kind;
+	struct conn *c;
+};
+
+struct polref {
+	struct policy *p;
+	unsigned refs;		/* current + each request decided with it */
+};
+
+enum conn_state {
+	CS_RECV,	/* reading a request */
+	CS_WAIT,	/* allowed, waiting for a free slot */
+	CS_RUN,		/* its worker runs */
+	CS_DEAD,	/* to be freed after this batch */
+};
+
+struct conn {
+	struct conn *next, *prev;
+	int fd;			/* -1 once closed */
+	struct peer peer;
+	enum conn_state st;
+	unsigned char hdrbuf[PROTO_HDR_LEN];
+	char *payload;
+	size_t have;		/* bytes of the current frame */
+	bool hdr_ok;
+	struct proto_hdr hdr;
+	int fds[CMSG_FDS];	/* received with the current frame */
+	int nfds;
+	int rfds[PROTO_NFDS];	/* the request's: CS_WAIT until started */
+	int nrfds;
+	int64_t deadline;	/* CS_RECV with a frame started, else -1 */
+	struct polref *pol;	/* CS_WAIT, CS_RUN */
+	struct decision d;
+	bool decided;
+	struct audit_caller ac;
+	char q[300];		/* the command, escaped, for messages */
+	struct worker w;
+	bool orphan;		/* client gone while running: no reply */
+	struct evtag ev_sock, ev_worker;
+};
+
+struct broker {
+	const struct broker_opts *o;
+	int ep, lfd, sfd;
+	char *sockpath;		/* ours to unlink, NULL if inherited */
+	struct polref *pol;
+	struct conn *conns;	/* in accept order */
+	struct conn *dead;
+	size_t nconns, nrunning, maxconns;
+	bool stopping;
+	int64_t stop_deadline;
+	struct evtag ev_listen, ev_signal;
+};
+
+static bool log_stderr;
+
+static void blog(int prio, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void
+blog(int prio, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (log_stderr) {
+		fprintf(stderr, "rootgated: ");
+		vfprintf(stderr, fmt, ap);
+		fputc('\n', stderr);
+	} else
+		vsyslog(LOG_DAEMON | prio, fmt, ap);
+	va_end(ap);
+}
+
+static int64_t
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static unsigned
+conf_or(unsigned v, unsigned def)
+{
+	return v != 0 ? v : def;
+}
+
+static const struct broker_conf *
+bconf(const struct broker *b)
+{
+	return &b->pol->p->broker;
+}
+
+/* --- policy ----------------------------------------------------------- */
+
+static struct polref *
+pol_load(const char *confdir)
+{
+	struct policy_opts po = { .jit = true };
+	struct rg_errlist errs = { 0 };
+	char buf[RG_ERR_MSGLEN + RG_ERR_FILELEN + 64];
+	struct polref *r;
+	struct policy *p;
+
+	p = policy_load_confdir(confdir, &po, &errs);
+	for (size_t i = 0; p == NULL && i < errs.n; i++)
+		if (errs.warn[i] == RG_ERROR) {
+			rg_err_format(&errs.v[i], buf, sizeof(buf));
+			blog(LOG_ERR, "%s", buf);
+		}
+	if (p == NULL)
+		blog(LOG_ERR, "unable to load configuration %s: %zu error%s",
+		    confdir, rg_errlist_nerrors(&errs),
+		    rg_errlist_nerrors(&errs) == 1 ? "" : "s");
+	rg_errlist_free(&errs);
+	if (p == NULL)
+		return NULL;
+	if ((r = calloc(1, sizeof(*r))) == NULL) {
+		policy_free(p);
+		blog(LOG_ERR, "unable to allocate memory");
+		return NULL;
+	}
+	r->p = p;
+	r->refs = 1;
+	return r;
+}
+
+static void
+pol_put(struct polref *r)
+{
+	if (r != NULL && --r->refs == 0) {
+		policy_free(r->p);
+		free(r);
+	}
+}
+
+/* Invariant 4: the new policy whole, or the old one kept. */
+static void
+pol_reload(struct broker *b)
+{
+	struct polref *n = pol_load(b->o->confdir);
+
+	if (n == NULL) {
+		blog(LOG_ERR, "reload refused: keeping the current policy");
+		return;
+	}
+	pol_put(b->pol);
+	b->pol = n;
+	blog(LOG_NOTICE, "policy reloaded: %zu rules", n->p->nrules);
+}
+
+/* --- connections ------------------------------------------------------ */
+
+static void
+close_frame_fds(struct conn *c)
+{
+	for (int i = 0; i < c->nfds; i++)
+		close(c->fds[i]);
+	c->nfds = 0;
+}
+
+static void
+close_fds(struct conn *c)
+{
+	close_frame_fds(c);
+	for (int i = 0; i < c->nrfds; i++)
+		close(c->rfds[i]);
+	c->nrfds = 0;
+}
+
+static void
+frame_reset(struct conn *c)
+{
+	free(c->payload);
+	c->payload = NULL;
+	c->have = 0;
+	c->hdr_ok = false;
+	c->deadline = -1;
+}
+
+static void
+conn_close_sock(struct broker *b, struct conn *c)
+{
+	if (c->fd < 0)
+		return;
+	(void)epoll_ctl(b->ep, EPOLL_CTL_DEL, c->fd, NULL);
+	close(c->fd);
+	c->fd = -1;
+}
+
+/* Invariant 5: unlink now, free after the batch. */
+static void
+conn_kill(struct broker *b, struct conn *c)
+{
+	if (c->st == CS_DEAD)
+		return;
+	conn_close_sock(b, c);
+	if (c->st == CS_RUN) {
+		/* the worker's death kills the command (worker.c, 4) */
+		(void)syscall(SYS_pidfd_send_signal, c->w.pidfd, SIGKILL, NULL,
+		    0);
+		c->orphan = true;
+		return;		/* freed when its pidfd says it is gone */
+	}
+	if (c->next != NULL)
+		c->next->prev = c->prev;
+	if (c->prev != NULL)
+		c->prev->next = c->next;
+	else
+		b->conns = c->next;
+	c->st = CS_DEAD;
+	c->next = b->dead;
+	b->dead = c;
+	b->nconns--;
+}
+
+static void
+conn_free(struct conn *c)
+{
+	close_fds(c);
+	frame_reset(c);
+	if (c->decided)
+		decision_clear(&c->d);
+	pol_put(c->pol);
+	peer_free(&c->peer);
+	free(c);
+}
+
+static int
+send_frame(struct conn *c, const void *buf, size_t len)
+{
+	ssize_t n;
+
+	if (c->fd < 0)
+		return -1;
+	do
+		n = send(c->fd, buf, len, MSG_DONTWAIT | MSG_NOSIGNAL);
+	while (n < 0 && errno == EINTR);
+	return n == (ssize_t)len ? 0 : -1;	/* invariant 1 */
+}
+
+static int
+send_msg(struct conn *c, enum proto_type t, uint32_t n1, uint32_t n2,
+    const char *text)
+{
+	unsigned char buf[PROTO_HDR_LEN + PROTO_MAX_TEXT];
+	size_t len;
+
+	if (proto_encode_msg(t, n1, n2, text, buf, sizeof(buf), &len) !=
+	    PROTO_OK)
+		return -1;
+	return send_frame(c, buf, len);
+}
+
+/* Invariant 6 */
+static void
+conn_error(struct broker *b, struct conn *c, const char *why)
+{
+	char text[256];
+
+	snprintf(text, sizeof(text), "bad request: %s", why);
+	blog(LOG_WARNING, "uid %u pid %d: %s", (unsigned)c->peer.uid,
+	    (int)c->peer.pid, text);
+	(void)send_msg(c, PT_ERROR, RG_EXIT_INTERNAL, 0, text);
+	conn_kill(b, c);
+}
+
+/* After a reply: ready for the next request, or gone when stopping. */
+static void
+conn_idle(struct broker *b, struct conn *c)
+{
+	if (c->decided)
+		decision_clear(&c->d);
+	c->decided = false;
+	pol_put(c->pol);
+	c->pol = NULL;
+	close_fds(c);
+	c->st = CS_RECV;
+	if (b->stopping)
+		conn_kill(b, c);
+}
+
+static size_t
+running_for(const struct broker *b, uid_t uid)
+{
+	size_t n = 0;
+
+	for (const struct conn *c = b->conns; c != NULL; c = c->next)
+		if (c->st == CS_RUN && c->peer.uid == uid)
+			n++;
+	return n;
+}
+
+static bool
+slot_free(const struct broker *b, const struct conn *c)
+{
+	const struct broker_conf *bc = bconf(b);
+
+	return b->nrunning < conf_or(bc->max_children, DEF_MAX_CHILDREN) &&
+	    running_for(b, c->peer.uid) < conf_or(bc->max_per_caller,
+	    DEF_MAX_PER_CALLER);
+}
+
+static void
+conn_start(struct broker *b, struct conn *c)
+{
+	struct epoll_event ev = { EPOLLIN, { .ptr = &c->ev_worker } };
+	char text[400];
+
+	if (worker_start(&c->d, c->rfds, c->q, &c->w) < 0) {
+		snprintf(text, sizeof(text), "unable to run %s: unable to "
+		    "start a worker: %s", c->q, strerror(errno));
+		blog(LOG_ERR, "%s", text);
+		if (send_msg(c, PT_DENY, RG_EXIT_INTERNAL, 0, text) < 0)
+			conn_kill(b, c);
+		else
+			conn_idle(b, c);
+		return;
+	}
+	close_fds(c);		/* the worker has them */
+	if (epoll_ctl(b->ep, EPOLL_CTL_ADD, c->w.pidfd, &ev) < 0)
+		blog(LOG_ERR, "unable to watch a worker: %s", strerror(errno));
+	c->st = CS_RUN;
+	b->nrunning++;
+	if (send_msg(c, PT_ACCEPT, 0, 0, NULL) < 0)
+		conn_kill(b, c);
+}
+
+/* Start waiting requests, in arrival order, while slots are free. */
+static void
+start_waiting(struct broker *b)
+{
+	struct conn *n;
+
+	for (struct conn *c = b->conns; c != NULL; c = n) {
+		n = c->next;	/* conn_start may unlink c */
+		if (c->st == CS_WAIT && slot_free(b, c))
+			conn_start(b, c);
+	}
+}
+
+static void
+fill_audit(struct conn *c)
+{
+	memset(&c->ac, 0, sizeof(c->ac));
+	c->ac.uid = c->peer.uid;
+	c->ac.user = c->peer.user;
+	c->ac.pid = c->peer.pid;
+	snprintf(c->ac.comm, sizeof(c->ac.comm), "%s", c->peer.comm);
+	c->ac.mode = "broker";
+}
+
+/* Invariant 2: decide and audit, then deny, start or queue. */
+static void
+conn_decide(struct broker *b, struct conn *c, const struct proto_request *r)
+{
+	struct caller cl;
+	char text[PROTO_MAX_TEXT];
+
+	peer_caller(&c->peer, &cl);
+	fill_audit(c);
+	constraint_escape(r->argv[0], 64, c->q, sizeof(c->q));
+	c->pol = b->pol;
+	c->pol->refs++;
+	if (match_argv(c->pol->p, &cl, r->argv, r->argc, r->envp,
+	    &c->d) < 0) {
+		snprintf(text, sizeof(text), "unable to allocate memory");
+		goto deny;
+	}
+	c->decided = true;
+	if (auditlog_decision(c->pol->p, &c->ac, r->argv, r->argc,
+	    &c->d) < 0) {
+		snprintf(text, sizeof(text), "unable to write the audit "
+		    "record: %s; not running %s", strerror(errno), c->q);
+		blog(LOG_ERR, "%s", text);
+		goto deny;
+	}
+	if (!c->d.allowed) {
+		snprintf(text, sizeof(text), "denied: %s: %s", c->q,
+		    c->d.reason);
+		if (send_msg(c, PT_DENY, (uint32_t)decision_exit_status(&c->d),
+		    0, text) < 0)
+			conn_kill(b, c);
+		else
+			conn_idle(b, c);
+		return;
+	}
+	memcpy(c->rfds, c->fds, sizeof(c->rfds));
+	c->nrfds = PROTO_NFDS;
+	c->nfds = 0;
+	c->st = CS_WAIT;
+	if (slot_free(b, c))
+		conn_start(b, c);
+	return;
+deny:
+	if (send_msg(c, PT_DENY, RG_EXIT_INTERNAL, 0, text) < 0)
+		conn_kill(b, c);
+	else
+		conn_idle(b, c);
+}
+
+static void
+on_request(struct broker *b, struct conn *c)
+{
+	struct proto_request r;
+	enum proto_result res;
+	char why[128];
+
+	if (c->st != CS_RECV)
+		return conn_error(b, c, "a request while one is running");
+	if (c->nfds != PROTO_NFDS) {
+		snprintf(why, sizeof(why), "expected %d descriptors, got %d",
+		    PROTO_NFDS, c->nfds);
+		return conn_error(b, c, why);
+	}
+	res = proto_decode_request(&c->hdr, c->payload, &r);
+	if (res != PROTO_OK)
+		return conn_error(b, c, proto_strerror(res));
+	conn_decide(b, c, &r);
+	proto_request_free(&r);
+}
+
+static void
+on_signal_frame(struct broker *b, struct conn *c)
+{
+	int sig = (int)c->hdr.n1;
+
+	if (c->nfds != 0 || c->hdr.len != 0)
+		return conn_error(b, c, "a signal frame with a payload");
+	if (sig != SIGINT && sig != SIGTERM && sig != SIGHUP &&
+	    sig != SIGQUIT)
+		return conn_error(b, c, "a signal that is not forwarded");
+	if (c->st == CS_RUN)
+		(void)syscall(SYS_pidfd_send_signal, c->w.pidfd, sig, NULL, 0);
+	else if (c->st == CS_WAIT) {
+		/* never started: as if it died of the signal at once */
+		if (send_msg(c, PT_EXIT, RG_EXIT_SIGNAL_BASE + (uint32_t)sig,
+		    (uint32_t)sig, NULL) < 0)
+			conn_kill(b, c);
+		else
+			conn_idle(b, c);
+	}
+	/* CS_RECV: the command has already ended; nothing to do */
+}
+
+static void
+on_frame(struct broker *b, struct conn *c)
+{
+	switch ((enum proto_type)c->hdr.type) {
+	case PT_REQUEST:
+		on_request(b, c);
+		break;
+	case PT_SIGNAL:
+		on_signal_frame(b, c);
+		break;
+	case PT_ACCEPT:
+	case PT_DENY:
+	case PT_EXIT:
+	case PT_ERROR:
+	default:
+		conn_error(b, c, "not a client frame");
+		break;
+	}
+	if (c->st != CS_DEAD) {
+		close_frame_fds(c);
+		frame_reset(c);
+	}
+}
+
+/* Take the descriptors of one recvmsg; false if there were too many. */
+static bool
+take_fds(struct conn *c, struct msghdr *m)
+{
+	bool ok = (m->msg_flags & MSG_CTRUNC) == 0;
+
+	for (struct cmsghdr *cm = CMSG_FIRSTHDR(m); cm != NULL;
+	    cm = CMSG_NXTHDR(m, cm)) {
+		size_t n;
+		int *fds = (int *)(void *)CMSG_DATA(cm);
+
+		if (cm->cmsg_level != SOL_SOCKET ||
+		    cm->cmsg_type != SCM_RIGHTS)
+			continue;	/* invariant 2: nothing else counts */
+		n = (cm->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+		for (size_t i = 0; i < n; i++) {
+			if (c->nfds < CMSG_FDS)
+				c->fds[c->nfds++] = fds[i];
+			else {
+				close(fds[i]);
+				ok = false;
+			}
+		}
+	}
+	return ok && c->nfds <= PROTO_NFDS;
+}
+
+/* Header complete: check it before reading the payload. */
+static bool
+on_header(struct broker *b, struct conn *c)
+{
+	enum proto_result res = proto_decode_hdr(c->hdrbuf, PROTO_HDR_LEN,
+	    &c->hdr);
+
+	if (res != PROTO_OK) {
+		conn_error(b, c, proto_strerror(res));
+		return false;
+	}
+	c->hdr_ok = true;
+	if (c->hdr.len > 0 && (c->payload = malloc(c->hdr.len)) == NULL) {
+		conn_error(b, c, "out of memory");
+		return false;
+	}
+	return true;
+}
+
+/* One recvmsg of at most the rest of the current frame. 1: progress,
+ * 0: nothing more now, -1: the connection is gone. */
+static int
+read_some(struct broker *b, struct conn *c)
+{
+	char cbuf[CMSG_SPACE(sizeof(int) * CMSG_FDS)];
+	struct iovec iov;
+	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1,
+	    .msg_control = cbuf, .msg_controllen = sizeof(cbuf) };
+	ssize_t n;
+
+	if (!c->hdr_ok)
+		iov = (struct iovec){ c->hdrbuf + c->have,
+		    PROTO_HDR_LEN - c->have };
+	else
+		iov = (struct iovec){ c->payload + (c->have - PROTO_HDR_LEN),
+		    PROTO_HDR_LEN + c->hdr.len - c->have };
+	n = recvmsg(c->fd, &m, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
+	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		return 0;
+	if (n <= 0) {
+		conn_kill(b, c);	/* EOF or error: the client is gone */
+		return -1;
+	}
+	if (!take_fds(c, &m)) {
+		conn_error(b, c, "too many descriptors");
+		return -1;
+	}
+	if (c->have == 0 && c->st == CS_RECV)
+		c->deadline = now_ms() + conf_or(bconf(b)->request_timeout_ms,
+		    DEF_REQUEST_MS);
+	c->have += (size_t)n;
+	return 1;
+}
+
+static void
+on_readable(struct broker *b, struct conn *c)
+{
+	for (int i = 0; i < 16 && c->st != CS_DEAD && c->fd >= 0; i++) {
+		if (read_some(b, c) <= 0)
+			return;
+		if (!c->hdr_ok && c->have == PROTO_HDR_LEN &&
+		    !on_header(b, c))
+			return;
+		if (c->hdr_ok && c->have == PROTO_HDR_LEN + c->hdr.len)
+			on_frame(b, c);
+	}
+}
+
+static void
+on_worker(struct broker *b, struct conn *c)
+{
+	struct worker_report r;
+
+	(void)epoll_ctl(b->ep, EPOLL_CTL_DEL, c->w.pidfd, NULL);
+	worker_finish(&c->w, &r);
+	b->nrunning--;
+	if (auditlog_exit(c->pol->p, &c->ac, &c->d, &r.out) < 0)
+		blog(LOG_ERR, "unable to write the audit record: %s",
+		    strerror(errno));
+	c->st = CS_WAIT;	/* not running: conn_kill unlinks it */
+	if (c->orphan)
+		conn_kill(b, c);
+	else if (send_msg(c, PT_EXIT, (uint32_t)r.out.status,
+	    (uint32_t)r.out.wstatus, r.msg) < 0)
+		conn_kill(b, c);
+	else
+		conn_idle(b, c);
+	start_waiting(b);
+}
+
+/* --- accept, signals, timers ------------------------------------------ */
+
+static void
+refuse(int fd, const char *why)
+{
+	unsigned char buf[PROTO_HDR_LEN + PROTO_MAX_TEXT];
+	size_t len;
+
+	if (proto_encode_msg(PT_ERROR, RG_EXIT_INTERNAL, 0, why, buf,
+	    sizeof(buf), &len) == PROTO_OK)
+		(void)send(fd, buf, len, MSG_DONTWAIT | MSG_NOSIGNAL);
+	close(fd);
+}
+
+static void
+conn_new(struct broker *b, int fd)
+{
+	struct epoll_event ev = { EPOLLIN | EPOLLRDHUP, { .ptr = NULL } };
+	struct rg_err err;
+	struct conn *c;
+
+	if (b->nconns >= b->maxconns)
+		return refuse(fd, "too many connections");
+	if ((c = calloc(1, sizeof(*c))) == NULL)
+		return refuse(fd, "out of memory");
+	if (peer_identify(fd, &c->peer, &err) < 0) {
+		blog(LOG_ERR, "%s", err.msg);
+		free(c);
+		return refuse(fd, "unable to identify the caller");
+	}
+	c->fd = fd;
+	c->deadline = now_ms() + conf_or(bconf(b)->request_timeout_ms,
+	    DEF_REQUEST_MS);
+	c->ev_sock = (struct evtag){ EV_SOCK, c };
+	c->ev_worker = (struct evtag){ EV_WORKER, c };
+	c->w.pidfd = c->w.rfd = -1;
+	ev.data.ptr = &c->ev_sock;
+	if (epoll_ctl(b->ep, EPOLL_CTL_ADD, fd, &ev) < 0) {
+		peer_free(&c->peer);
+		free(c);
+		return refuse(fd, "internal error");
+	}
+	/* append: start_waiting serves in arrival order */
+	if (b->conns == NULL)
+		b->conns = c;
+	else {
+		struct conn *t = b->conns;
+
+		while (t->next != NULL)
+			t = t->next;
+		t->next = c;
+		c->prev = t;
+	}
+	b->nconns++;
+}
+
+static void
+on_accept(struct broker *b)
+{
+	for (int i = 0; i < ACCEPT_BATCH && b->lfd >= 0; i++) {
+		int fd = accept4(b->lfd, NULL, NULL, SOCK_NONBLOCK |
+		    SOCK_CLOEXEC);
+
+		if (fd < 0) {
+			if (errno != EAGAIN && errno != EINTR &&
+			    errno != ECONNABORTED)
+				blog(LOG_ERR, "unable to accept: %s",
+				    strerror(errno));
+			return;
+		}
+		conn_new(b, fd);
+	}
+}
+
+static void
+stop_listening(struct broker *b)
+{
+	if (b->lfd < 0)
+		return;
+	(void)epoll_ctl(b->ep, EPOLL_CTL_DEL, b->lfd, NULL);
+	close(b->lfd);
+	b->lfd = -1;
+	if (b->sockpath != NULL)
+		(void)unlink(b->sockpath);
+}
+
+static void
+begin_stop(struct broker *b)
+{
+	struct conn *n;
+
+	if (b->stopping)
+		return;
+	b->stopping = true;
+	b->stop_deadline = now_ms() + conf_or(bconf(b)->shutdown_timeout_ms,
+	    DEF_SHUTDOWN_MS);
+	blog(LOG_NOTICE, "stopping: %zu command%s running", b->nrunning,
+	    b->nrunning == 1 ? "" : "s");
+	stop_listening(b);
+	for (struct conn *c = b->conns; c != NULL; c = n) {
+		n = c->next;
+		if (c->st != CS_RUN)
+			conn_kill(b, c);
+	}
+}
+
+static void
+on_signalfd(struct broker *b)
+{
+	struct signalfd_siginfo si;
+
+	while (read(b->sfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+		if (si.ssi_signo == SIGHUP && !b->stopping)
+			pol_reload(b);
+		else if (si.ssi_signo == SIGTERM || si.ssi_signo == SIGINT ||
+		    si.ssi_signo == SIGQUIT)
+			begin_stop(b);
+	}
+}
+
+/* Drop requests past their deadline; the next deadline, or -1. */
+static int
+on_timers(struct broker *b)
+{
+	int64_t now = now_ms(), next = -1;
+	struct conn *n;
+
+	if (b->stopping && now >= b->stop_deadline) {
+		for (struct conn *c = b->conns; c != NULL; c = n) {
+			n = c->next;
+			if (c->st == CS_RUN && !c->orphan) {
+				blog(LOG_WARNING, "shutdown-timeout: killing "
+				    "%s of uid %u", c->q,
+				    (unsigned)c->peer.uid);
+				conn_kill(b, c);
+			}
+		}
+	} else if (b->stopping)
+		next = b->stop_deadline;
+	for (struct conn *c = b->conns; c != NULL; c = n) {
+		n = c->next;
+		if (c->st != CS_RECV || c->deadline < 0)
+			continue;
+		/* what already arrived counts: the loop may have been busy */
+		if (c->deadline <= now)
+			on_readable(b, c);
+		if (c->st != CS_RECV || c->deadline < 0)
+			continue;
+		if (c->deadline <= now)
+			conn_error(b, c, "not received whole within "
+			    "request-timeout");
+		else if (next < 0 || c->deadline < next)
+			next = c->deadline;
+	}
+	return next < 0 ? -1 : (int)(next - now);
+}
+
+static void
+free_dead(struct broker *b)
+{
+	while (b->dead != NULL) {
+		struct conn *c = b->dead;
+
+		b->dead = c->next;
+		conn_free(c);
+	}
+}
+
+static void
+dispatch(struct broker *b, const struct epoll_event *e)
+{
+	const struct evtag *t = e->data.ptr;
+
+	switch (t->kind) {
+	case EV_LISTEN:
+		on_accept(b);
+		break;
+	case EV_SIGNAL:
+		on_signalfd(b);
+		break;
+	case EV_SOCK:
+		if (t->c->st != CS_DEAD && t->c->fd >= 0)
+			on_readable(b, t->c);
+		break;
+	case EV_WORKER:
+		if (t->c->w.pidfd >= 0)
+			on_worker(b, t->c);
+		break;
+	default:
+		break;
+	}
+}
+
+static void
+loop(struct broker *b)
+{
+	struct epoll_event ev[NEVENTS];
+
+	while (!b->stopping || b->conns != NULL) {
+		int tmo = on_timers(b), n;
+
+		free_dead(b);
+		n = epoll_wait(b->ep, ev, NEVENTS, tmo);
+		if (n < 0 && errno != EINTR) {
+			blog(LOG_ERR, "epoll_wait: %s", strerror(errno));
+			break;
+		}
+		for (int i = 0; i < n; i++)
+			dispatch(b, &ev[i]);
+		free_dead(b);
+	}
+}
+
+/* --- set-up ------------------------------------------------------------ */
+
+/* A live broker answers; a stale socket is removed; anything else at
+ * the path is left alone and refused. */
+static int
+replace_stale(const struct sockaddr_un *sa)
+{
+	struct stat st;
+	int fd, rc;
+
+	if (lstat(sa->sun_path, &st) < 0)
+		return 0;
+	if (!S_ISSOCK(st.st_mode))
+		return blog(LOG_ERR, "%s: exists and is not a socket",
+		    sa->sun_path), -1;
+	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
+	    0)) < 0)
+		return blog(LOG_ERR, "unable to create a socket: %s",
+		    strerror(errno)), -1;
+	rc = connect(fd, (const struct sockaddr *)sa, sizeof(*sa));
+	if (rc == 0 || errno == EAGAIN) {
+		close(fd);
+		return blog(LOG_ERR, "%s: another broker is listening",
+		    sa->sun_path), -1;
+	}
+	close(fd);
+	(void)unlink(sa->sun_path);
+	return 0;
+}
+
+static int
+bind_socket(struct broker *b, const char *path)
+{
+	const struct broker_conf *bc = bconf(b);
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct group *gr = NULL;
+	gid_t gid = 0;
+	mode_t old;
+	int fd;
+
+	if (strlcpy(sa.sun_path, path, sizeof(sa.sun_path)) >=
+	    sizeof(sa.sun_path) || path[0] != '/')
+		return blog(LOG_ERR, "%s: not an absolute path under 108 "
+		    "bytes", path), -1;
+	if (bc->socket_group[0] != '\0') {
+		if ((gr = getgrnam(bc->socket_group)) == NULL)
+			return blog(LOG_ERR, "socket-group: unknown group "
+			    "'%s'", bc->socket_group), -1;
+		gid = gr->gr_gid;
+	}
+	if (replace_stale(&sa) < 0)
+		return -1;
+	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
+	    0)) < 0)
+		return blog(LOG_ERR, "unable to create a socket: %s",
+		    strerror(errno)), -1;
+	old = umask(0177);	/* no window with a wider mode */
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
+	    chown(path, 0, gid) < 0 || chmod(path,
+	    conf_or(bc->socket_mode, DEF_SOCKET_MODE)) < 0 ||
+	    listen(fd, 512) < 0) {
+		blog(LOG_ERR, "unable to listen on %s: %s", path,
+		    strerror(errno));
+		umask(old);
+		close(fd);
+		return -1;
+	}
+	umask(old);
+	b->sockpath = strdup(path);
+	return fd;
+}
+
+static void
+make_parent(const char *path)
+{
+	char dir[108];
+	char *s;
+
+	if (strlcpy(dir, path, sizeof(dir)) >= sizeof(dir) ||
+	    (s = strrchr(dir, '/')) == NULL || s == dir)
+		return;
+	*s = '\0';
+	/* EEXIST is the common case; any other failure shows at bind */
+	(void)mkdir(dir, 0755);
+}
+
+static int
+setup_fds(struct broker *b)
+{
+	struct epoll_event ev = { EPOLLIN, { .ptr = NULL } };
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGQUIT);
+	/* also the workers' mask: run_command's own (worker.c, 2) */
+	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0 ||
+	    (b->sfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC)) < 0 ||
+	    (b->ep = epoll_create1(EPOLL_CLOEXEC)) < 0)
+		return blog(LOG_ERR, "unable to set up the event loop: %s",
+		    strerror(errno)), -1;
+	signal(SIGPIPE, SIG_IGN);
+	b->ev_listen = (struct evtag){ EV_LISTEN, NULL };
+	b->ev_signal = (struct evtag){ EV_SIGNAL, NULL };
+	ev.data.ptr = &b->ev_signal;
+	if (epoll_ctl(b->ep, EPOLL_CTL_ADD, b->sfd, &ev) < 0)
+		return -1;
+	ev.data.ptr = &b->ev_listen;
+	if (fcntl(b->lfd, F_SETFL, O_NONBLOCK) < 0 ||
+	    epoll_ctl(b->ep, EPOLL_CTL_ADD, b->lfd, &ev) < 0)
+		return blog(LOG_ERR, "unable to watch the socket: %s",
+		    strerror(errno)), -1;
+	return 0;
+}
+
+/* Each connection may hold ~7 descriptors; stay well inside NOFILE. */
+static size_t
+max_conns(void)
+{
+	struct rlimit rl;
+	size_t n;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
+		return 64;
+	if (rl.rlim_cur < rl.rlim_max && rl.rlim_cur < 65536) {
+		rl.rlim_cur = rl.rlim_max < 65536 ? rl.rlim_max : 65536;
+		(void)setrlimit(RLIMIT_NOFILE, &rl);	/* only a wish */
+		(void)getrlimit(RLIMIT_NOFILE, &rl);
+	}
+	n = rl.rlim_cur > 128 ? (size_t)(rl.rlim_cur - 64) / 8 : 8;
+	return n < MAX_CONNS ? n : MAX_CONNS;
+}
+
+static void
+teardown(struct broker *b)
+{
+	stop_listening(b);
+	free_dead(b);
+	if (b->ep >= 0)
+		close(b->ep);
+	if (b->sfd >= 0)
+		close(b->sfd);
+	pol_put(b->pol);
+	free(b->sockpath);
+}
+
+static void
+ready(const struct broker_opts *o)
+{
+	if (o->ready_fd >= 0) {
+		/* the parent exits 125 without the byte: nothing to add */
+		if (write(o->ready_fd, "", 1) != 1)
+			blog(LOG_ERR, "unable to report readiness");
+		close(o->ready_fd);
+	}
+}
+
+int
+broker_daemon_run(const struct broker_opts *o)
+{
+	struct broker b = { .o = o, .ep = -1, .lfd = -1, .sfd = -1 };
+	const char *path;
+
+	log_stderr = o->foreground;
+	if (!log_stderr)
+		openlog("rootgated", LOG_PID | LOG_NDELAY, LOG_DAEMON);
+	if ((b.pol = pol_load(o->confdir)) == NULL)
+		return RG_EXIT_CONFIG;
+	b.maxconns = max_conns();
+	path = o->socket != NULL ? o->socket : bconf(&b)->socket[0] != '\0' ?
+	    bconf(&b)->socket : BROKER_DEFAULT_SOCKET;
+	if (o->listen_fd >= 0)
+		b.lfd = o->listen_fd;
+	else {
+		make_parent(path);
+		b.lfd = bind_socket(&b, path);
+	}
+	if (b.lfd < 0 || setup_fds(&b) < 0) {
+		teardown(&b);
+		return RG_EXIT_INTERNAL;
+	}
+	blog(LOG_NOTICE, "serving %s with %zu rules", o->listen_fd >= 0 ?
+	    "the inherited socket" : path, b.pol->p->nrules);
+	ready(o);
+	loop(&b);
+	teardown(&b);
+	blog(LOG_NOTICE, "stopped");
+	return RG_EXIT_OK;
+}

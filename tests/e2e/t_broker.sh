@@ -1,0 +1,245 @@
+# t_broker.sh - rootgated and the unprivileged client, as root with a
+# test user created here (and removed by the trap): what a caller gets,
+# what is refused, signals, disconnects, concurrency, hostile frames,
+# leaks, reload.
+
+# broker_up : a scratch configuration, a test user, a running daemon.
+# Sets U (user), S (socket), R (client command as U), DPID, LOG.
+broker_up() {
+	need_root
+	command -v useradd >/dev/null || skip "useradd missing"
+	command -v setpriv >/dev/null || skip "setpriv missing"
+	scratch
+	U=rgt$(od -An -N4 -tx1 /dev/urandom | tr -d " \n")
+	useradd -M -r -s /usr/sbin/nologin "$U" ||
+		fail "unable to create the test user"
+	DPID=
+	trap 'broker_down' EXIT
+	mkdir -p "$SCRATCH/c/filters.d"
+	sed "s|@USER@|$U|g" "$DATA/filters/good/broker.conf" \
+		> "$SCRATCH/c/filters.d/broker.conf"
+	printf '[rootgate]\naudit-log = %s/audit.jsonl\nsyslog = no\n%s\n%s\n%s\n' \
+		"$SCRATCH" "socket-group = $U" "request-timeout = 2s" \
+		"shutdown-timeout = 2s" > "$SCRATCH/c/rootgate.conf"
+	chmod -R go-w "$SCRATCH/c"
+	S=$SCRATCH/rootgate.sock
+	LOG=$SCRATCH/daemon.log
+	R="setpriv --reuid=$U --regid=$U --init-groups $RG --socket $S"
+	daemon_start
+}
+
+daemon_start() {
+	"$TOP/$BUILD/rootgated" --config "$SCRATCH/c" --socket "$S" \
+		--foreground 2>>"$LOG" &
+	DPID=$!
+	_i=0
+	until [ -S "$S" ]; do
+		_i=$((_i + 1))
+		[ $_i -lt 100 ] || fail "no socket after 5 s: $(cat "$LOG")"
+		sleep 0.05
+	done
+}
+
+broker_down() {
+	set +e
+	if [ -n "$DPID" ]; then
+		kill -TERM "$DPID" 2>/dev/null
+		wait "$DPID" 2>/dev/null
+	fi
+	pkill -KILL -u "$U" 2>/dev/null
+	userdel "$U" 2>/dev/null
+	rm -rf "$SCRATCH"
+}
+
+# rawclient CASE : send a hostile frame (tests/e2e/rawframe.py)
+rawclient() {
+	python3 "$TOP/tests/e2e/rawframe.py" "$S" "$1"
+}
+
+expect_serving() {
+	run $R true
+	expect_status 0
+	kill -0 "$DPID" 2>/dev/null || fail "the daemon died: $(cat "$LOG")"
+}
+
+t_broker_runs_allowed() {
+	broker_up
+	run $R sh -c 'echo out; echo err >&2; exit 7'
+	expect_status 7
+	[ "$OUT" = out ] || fail "stdout: $OUT"
+	[ "$ERR" = err ] || fail "stderr: $ERR"
+	out=$(echo "through stdin" | $R cat)
+	[ "$out" = "through stdin" ] || fail "stdin/stdout: '$out'"
+	run $R true
+	expect_status 0
+	[ -z "$ERR" ] || fail "stderr: $ERR"
+	grep -q "\"mode\":\"broker\"" "$SCRATCH/audit.jsonl" ||
+		fail "no broker audit record: $(cat "$SCRATCH/audit.jsonl")"
+}
+
+t_broker_denials() {
+	broker_up
+	run $R rm -rf /
+	expect_status 99
+	expect_err "rootgate: denied: rm: no rule for command 'rm'"
+	run $R sh -c 'exit 8'
+	expect_status 99
+	expect_err "rootgate: denied: sh:"
+	# a rule whose callers are root only
+	run $R id
+	expect_status 99
+	expect_err "not permitted for this caller"
+	# root itself goes direct, not through the broker
+	run "$RG" --socket "$S" --config "$SCRATCH/c" id -u
+	expect_status 0
+}
+
+t_broker_unreachable() {
+	broker_up
+	run setpriv --reuid="$U" --regid="$U" --init-groups "$RG" \
+		--socket "$SCRATCH/none.sock" true
+	expect_status 125
+	expect_err "unable to reach the broker at $SCRATCH/none.sock"
+	run env ROOTGATE_SOCKET="$S" setpriv --reuid="$U" --regid="$U" \
+		--init-groups "$RG" true
+	expect_status 0
+}
+
+t_broker_signals_forwarded() {
+	broker_up
+	$R sh -c 'trap "exit 42" TERM; sleep 30 & wait' &
+	c=$!
+	sleep 0.7
+	kill -TERM "$c"
+	set +e
+	wait "$c"
+	st=$?
+	set -e
+	[ "$st" -eq 42 ] || fail "status $st after SIGTERM, expected 42"
+	$R sleep 31 &
+	c=$!
+	sleep 0.7
+	kill -INT "$c"
+	set +e
+	wait "$c"
+	st=$?
+	set -e
+	[ "$st" -eq 130 ] || fail "status $st after SIGINT, expected 130"
+}
+
+t_broker_client_killed_kills_child() {
+	broker_up
+	$R sleep 37 &
+	c=$!
+	sleep 0.7
+	pgrep -f '^/usr/bin/sleep 37$' >/dev/null || fail "sleep 37 not running"
+	kill -KILL "$c"
+	_i=0
+	while pgrep -f '^/usr/bin/sleep 37$' >/dev/null; do
+		_i=$((_i + 1))
+		[ $_i -lt 40 ] || fail "the child outlived its client"
+		sleep 0.05
+	done
+	expect_serving
+}
+
+t_broker_concurrent_200() {
+	broker_up
+	mkdir "$SCRATCH/o"
+	chmod 0777 "$SCRATCH/o"
+	i=0
+	pids=
+	while [ $i -lt 200 ]; do
+		( set +e; $R sh -c 'echo out; echo err >&2; exit 7' \
+			>"$SCRATCH/o/$i.out" 2>"$SCRATCH/o/$i.err"
+		  echo $? >"$SCRATCH/o/$i.st" ) &
+		pids="$pids $!"
+		i=$((i + 1))
+	done
+	wait $pids	# not the daemon
+	i=0
+	while [ $i -lt 200 ]; do
+		[ "$(cat "$SCRATCH/o/$i.st")" = 7 ] ||
+			fail "client $i: status $(cat "$SCRATCH/o/$i.st"): $(cat "$SCRATCH/o/$i.err")"
+		[ "$(cat "$SCRATCH/o/$i.out")" = out ] || fail "client $i: stdout"
+		[ "$(cat "$SCRATCH/o/$i.err")" = err ] || fail "client $i: stderr"
+		i=$((i + 1))
+	done
+}
+
+t_broker_malformed_frames() {
+	broker_up
+	for c in truncated oversized version garbage nofds toomanyfds \
+	    badcounts unterminated signalfirst; do
+		out=$(rawclient "$c") || fail "$c: $out"
+		case $out in
+		error:*) ;;
+		*) fail "$c: no error reply: $out" ;;
+		esac
+		expect_serving
+	done
+	grep -q "bad request: frame too large" "$LOG" || fail "log: $(cat "$LOG")"
+}
+
+# fd count and RSS after a warm-up, then after 10,000 requests
+t_broker_no_leaks() {
+	broker_up
+	cc -O2 -I"$TOP/include" -o "$SCRATCH/bb" "$TOP/bench/broker_bench.c" \
+		"$TOP/src/broker/proto.c" || fail "unable to build the client"
+	"$SCRATCH/bb" "$S" 2 500 /usr/bin/true >/dev/null || fail "warm-up"
+	sleep 0.5	# the warm-up's connections closed
+	fd0=$(ls /proc/$DPID/fd | wc -l)
+	rss0=$(awk '/^VmRSS/ { print $2 }' /proc/$DPID/status)
+	out=$("$SCRATCH/bb" "$S" 4 2500 /usr/bin/true 2>"$SCRATCH/bb.err") ||
+		fail "run: $out $(sort "$SCRATCH/bb.err" | uniq -c)"
+	case $out in
+	*"status 0: 10000"*) ;;
+	*) fail "statuses: $out $(sort "$SCRATCH/bb.err" | uniq -c)" ;;
+	esac
+	sleep 0.5
+	fd1=$(ls /proc/$DPID/fd | wc -l)
+	rss1=$(awk '/^VmRSS/ { print $2 }' /proc/$DPID/status)
+	echo "    fds $fd0 -> $fd1, RSS $rss0 -> $rss1 KiB" >&2
+	[ "$fd0" -eq "$fd1" ] || fail "descriptors $fd0 -> $fd1"
+	[ "$rss1" -le $((rss0 + 64)) ] || fail "RSS $rss0 -> $rss1 KiB"
+	[ -z "$(ps -o pid= --ppid "$DPID")" ] || fail "children left"
+}
+
+t_broker_reload() {
+	broker_up
+	run $R true
+	expect_status 0
+	chmod u+w "$SCRATCH/c/filters.d"
+	echo '[broken' > "$SCRATCH/c/filters.d/zz.conf"
+	kill -HUP "$DPID"
+	sleep 0.3
+	grep -q "reload refused" "$LOG" || fail "log: $(cat "$LOG")"
+	expect_serving
+	rm "$SCRATCH/c/filters.d/zz.conf"
+	sed -i '/^\[true\]/,/^$/d' "$SCRATCH/c/filters.d/broker.conf"
+	kill -HUP "$DPID"
+	sleep 0.3
+	grep -q "policy reloaded" "$LOG" || fail "log: $(cat "$LOG")"
+	run $R true
+	expect_status 99
+}
+
+t_broker_sigterm_waits_then_kills() {
+	broker_up
+	$R sleep 38 &
+	c=$!
+	sleep 0.7
+	t0=$(date +%s)
+	kill -TERM "$DPID"
+	wait "$DPID" || true
+	DPID=
+	t1=$(date +%s)
+	[ $((t1 - t0)) -le 4 ] || fail "shutdown took $((t1 - t0)) s"
+	[ ! -e "$S" ] || fail "socket left behind"
+	pgrep -f '^/usr/bin/sleep 38$' >/dev/null && fail "child left running"
+	set +e
+	wait "$c"
+	st=$?
+	set -e
+	[ "$st" -ne 0 ] || fail "the client saw success"
+}
