@@ -135,7 +135,7 @@ PROGS = $(BUILD)/rootgate $(BUILD)/rootgate-rootwrap $(BUILD)/rootgated
 # --- targets ------------------------------------------------------------
 
 .PHONY: all deps check check-unit check-e2e check-asan lint install \
-	uninstall clean demo bench
+	uninstall clean demo bench bench-rootwrap bench-broker
 
 all: deps-ok $(PROGS)
 
@@ -189,8 +189,17 @@ check-asan: deps
 demo: all
 	sh examples/demo.sh
 
+# Benchmarks, side by side with ../shared/bench/anchors.sh (as root; they
+# install the anchors' tools): direct mode, rootgate-rootwrap against
+# oslo-rootwrap, and the broker.
 bench: all
 	sh bench/run.sh
+
+bench-rootwrap: all
+	bash bench/rootwrap.sh
+
+bench-broker: all
+	sh bench/broker.sh
 
 lint:
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
