@@ -30,7 +30,11 @@
  *    middle, a dangling link, a loop (also a link below a nofollow
  *    directory, 8) - has nothing the command could reach by that name
  *    and is skipped, never an error: the default list names secrets
- *    that many hosts lack.
+ *    that many hosts lack. It is resolved once and the mask (built
+ *    detached) moved onto what was opened; if the host replaced the
+ *    file in between (useradd renames a new /etc/shadow over the old
+ *    one, and the move fails ENOENT on the unlinked one), the name is
+ *    resolved again, a bounded number of times, then the run fails.
  * 5. A new pid namespace gets a fresh, read-only /proc, so the command
  *    sees only its own processes and cannot write the host's sysctls
  *    (uid 0 may write /proc/sys without any capability).
@@ -178,22 +182,79 @@ unresolved(int e)
 	return e == ENOENT || e == ENOTDIR || e == ELOOP;
 }
 
+/* Invariant 4: the mask for st, built detached: an empty read-only
+ * tmpfs for a directory, else a read-only clone of the new /dev/null
+ * (dev.c; nodev cleared: it must read as empty, not EACCES). */
+static int
+mask_tree(const struct stat *st)
+{
+	int fs, mnt, e;
+
+	if (!S_ISDIR(st->st_mode)) {
+		mnt = open_tree(AT_FDCWD, "/dev/null", OPEN_TREE_CLONE |
+		    OPEN_TREE_CLOEXEC);
+		if (mnt >= 0 && setattr_at(mnt, "", AT_EMPTY_PATH,
+		    MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC,
+		    MOUNT_ATTR_NODEV) < 0) {
+			e = errno;
+			close(mnt);
+			errno = e;
+			return -1;
+		}
+		return mnt;
+	}
+	fs = fsopen("tmpfs", FSOPEN_CLOEXEC);
+	if (fs < 0)
+		return -1;
+	mnt = -1;
+	if (fsconfig(fs, FSCONFIG_SET_STRING, "mode", "000", 0) == 0 &&
+	    fsconfig(fs, FSCONFIG_SET_STRING, "size", "4k", 0) == 0 &&
+	    fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) == 0)
+		mnt = fsmount(fs, FSMOUNT_CLOEXEC, MOUNT_ATTR_RDONLY |
+		    MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
+	e = errno;
+	close(fs);
+	errno = e;
+	return mnt;
+}
+
+/* Invariant 4: the path is resolved once (open, following links) and
+ * the mask is moved onto what was opened, so its type is the mask's.
+ * The host may replace the file meanwhile (useradd renames a new
+ * /etc/shadow over the old one): the mount point is then unlinked and
+ * the move fails with ENOENT. The name now means the new file, or
+ * nothing: resolve it again. Bounded: fail closed if it keeps moving. */
+#define MASK_TRIES 16
+
 static int
 mask_path(const char *path)
 {
-	const unsigned long ro = MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC;
 	struct stat st;
+	int fd, mnt, rc, e;
 
-	if (stat(path, &st) < 0)
-		/* Nothing there, nothing revealed; the tree is read-only. */
-		return unresolved(errno) ? 0 : -1;
-	if (S_ISDIR(st.st_mode))
-		return mount("tmpfs", path, "tmpfs", ro, "mode=000,size=4k");
-	if (mount("/dev/null", path, NULL, MS_BIND, NULL) < 0)
-		return -1;
-	/* Not MS_NODEV here: the file must read as empty, not EACCES. */
-	return mount(NULL, path, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY |
-	    MS_NOSUID | MS_NOEXEC, NULL);
+	for (int i = 0; i < MASK_TRIES; i++) {
+		fd = open(path, O_PATH | O_CLOEXEC);
+		if (fd < 0)
+			/* Nothing there, nothing revealed; the tree is
+			 * read-only. */
+			return unresolved(errno) ? 0 : -1;
+		rc = -1;
+		if (fstat(fd, &st) == 0 && (mnt = mask_tree(&st)) >= 0) {
+			rc = move_mount(mnt, "", fd, "",
+			    MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH);
+			e = errno;
+			close(mnt);
+			errno = e;
+		}
+		e = errno;
+		close(fd);
+		if (rc == 0 || e != ENOENT) {
+			errno = e;
+			return rc;
+		}
+	}
+	errno = ENOENT;
+	return -1;
 }
 
 /* Invariant 6, before the tmpfs: a detached clone of path's tree. */

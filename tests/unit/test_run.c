@@ -1186,6 +1186,51 @@ START_TEST(t_hidden_missing)
 }
 END_TEST
 
+/* A hidden file the host replaces while runs start (useradd renames a
+ * new /etc/shadow over the old one): the mask's mount point may be
+ * unlinked between resolution and mount, which must not fail the run
+ * (it did, ENOENT, about one run in ten under this churn). */
+START_TEST(t_hidden_replaced)
+{
+	char buf[OUTMAX], secret[160], tmp[170];
+	char *argv[] = { "rg-probe", "read", secret, NULL };
+	char *hidden[1];
+	struct sbx_profile p;
+	struct run_outcome out;
+	pid_t churn;
+	int st;
+
+	NEED_ROOT();
+	snprintf(secret, sizeof(secret), "%s/replaced", rdir);
+	snprintf(tmp, sizeof(tmp), "%s.new", secret);
+	write_file(secret, "s3cret\n");
+	churn = fork();
+	ck_assert_int_ge(churn, 0);
+	if (churn == 0) {
+		for (;;) {
+			int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+
+			if (fd >= 0)
+				close(fd);
+			(void)rename(tmp, secret);
+		}
+	}
+	p = prof_default();
+	hidden[0] = secret;
+	p.hidden = hidden;
+	p.nhidden = 1;
+	for (int i = 0; i < 200; i++) {
+		(void)run_probe(argv, &p, 0, &out, buf);
+		if (!out.started || out.status != 0)
+			break;
+	}
+	kill(churn, SIGKILL);
+	waitpid(churn, &st, 0);
+	ck_assert_msg(out.started && out.status == 0, "status %d, stage %s, "
+	    "errno %d", out.status, out.stage, out.child_errno);
+}
+END_TEST
+
 /* grace = 0: SIGKILL as soon as the timeout expires, no SIGTERM wait. */
 static void
 grace_zero_case(unsigned ns)
@@ -1495,6 +1540,7 @@ suite_run(void)
 	tcase_add_test(tc, t_devices_host);
 	tcase_add_test(tc, t_nofollow);
 	tcase_add_test(tc, t_hidden_missing);
+	tcase_add_test(tc, t_hidden_replaced);
 	tcase_add_test(tc, t_grace_zero);
 	tcase_add_test(tc, t_cwd_umask);
 	tcase_add_test(tc, t_compat_keeps_descendants);
