@@ -305,7 +305,7 @@ enum rw_status
 rootwrap_parse_conf(const char *buf, size_t len, const char *name,
     const struct rw_opts *o, struct rw_conf *c, struct rg_err *err)
 {
-	struct rwini ini;
+	struct rwini ini = { 0 };	/* rwini_parse fills it */
 	enum rw_status st;
 
 	memset(c, 0, sizeof(*c));
@@ -1151,8 +1151,8 @@ rootwrap_parse_filters(struct policy *p, const char *buf, size_t len,
     struct rg_errlist *errs)
 {
 	struct fctx f = { file, 0, "", conf, o, errs };
-	struct rwini ini;
-	struct rg_err e;
+	struct rwini ini = { 0 };	/* rwini_parse fills it */
+	struct rg_err e = { 0 };
 	int rc;
 
 	if (rwini_parse(buf, len, false, file, &ini, &e) < 0) {
