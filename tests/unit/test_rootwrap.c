@@ -208,6 +208,11 @@ static const struct conf_case conf_cases[] = {
 	/* deviation 18 */
 	{ "[DEFAULT]\nfilters_path=/x\nsyslog_log_facility=emit\n",
 	  RW_BADVALUE, "Unexpected syslog_log_facility: emit" },
+	/* deviation 19: Python's int() reads Arabic-Indic digits (1024) */
+	{ "[DEFAULT]\nfilters_path=/x\nrlimit_nofile="
+	  "\xd9\xa1\xd9\xa0\xd9\xa2\xd9\xa4\n", RW_BADVALUE, NULL },
+	{ "[DEFAULT]\nfilters_path=/x\ndaemon_timeout=\xd9\xa1\n",
+	  RW_BADVALUE, NULL },
 };
 
 START_TEST(test_conf)
@@ -268,6 +273,7 @@ static const char filters[] =
     "missing2: RegExpFilter, missing_x, root, missing_x\n"
     "re1: RegExpFilter, ls, root, ls, -l|-a\n"
     "re2: RegExpFilter, ls, root, ls, (-d|-1), /tmp/[a-z]+\n"
+    "re8: RegExpFilter, ls, root, ls, --color=.+\n"
     "pf: PathFilter, /usr/bin/chmod, root, 0755, @ROOT@/t/base\n"
     "pfpass: PathFilter, chown, root, pass, @ROOT@/t/base\n"
     "kill1: KillFilter, root, /usr/bin/sleep, -9, -TERM\n"
@@ -279,7 +285,8 @@ static const char filters[] =
     "nouser: CommandFilter, true, no_such_user_x\n";
 
 struct dcase {
-	const char *argv;	/* words separated by '|'; @ROOT@, %PID% */
+	const char *argv;	/* words separated by '|'; @ROOT@, %PID%,
+				   %DPID% (a process whose file is deleted) */
 	int status;		/* decision_exit_status */
 	const char *rule;	/* allowed / 96: the rule (filter) named */
 	const char *final;	/* allowed: the final argv, '|'-joined */
@@ -304,6 +311,9 @@ static const struct dcase dcases[] = {
 	{ "ls|-x", 99, NULL, NULL },
 	{ "ls|-lX", UNUSABLE, NULL, NULL },
 	{ "ls|-a\n", UNUSABLE, NULL, NULL },
+	/* deviation 16: Python matches surrogate escapes, PCRE2 UTF refuses */
+	{ "ls|--color=auto", 0, "re8", "/usr/bin/ls|--color=auto" },
+	{ "ls|--color=\xff", 99, NULL, NULL },
 	{ "ls", 99, NULL, NULL },
 	{ "ls|-d|/tmp/abc", 0, "re2", "/usr/bin/ls|-d|/tmp/abc" },
 	{ "ls|-d|/tmp/abc\n", UNUSABLE, NULL, NULL },
@@ -330,6 +340,10 @@ static const struct dcase dcases[] = {
 	{ "kill|%PID%", 0, "kill2", "/bin/kill|%PID%" },
 	{ "kill|-9|1", 99, NULL, NULL },
 	{ "kill|-9|+%PID%", UNUSABLE, NULL, NULL },	/* deviation 12 */
+	/* deviation 11: its executable deleted, the process calls itself
+	 * "sleep"; oslo would believe its argv[0] */
+	{ "kill|%DPID%", UNUSABLE, NULL, NULL },
+	{ "kill|-9|%DPID%", UNUSABLE, NULL, NULL },
 	{ "kill|-9|%PID%|x", 99, NULL, NULL },
 	{ "/bin/kill|-9|%PID%", 99, NULL, NULL },
 	/* IpFilter, IpNetnsExecFilter and chained commands */
@@ -376,6 +390,7 @@ static const struct dcase dcases[] = {
 static char *droot;
 static struct policy *dpol;
 static pid_t sleeper;
+static pid_t dsleeper;	/* its executable deleted */
 
 static void
 mkexec(const char *rel, mode_t mode)
@@ -417,6 +432,38 @@ load_text(const char *text, const char *exec_dirs, struct rg_errlist *errs)
 	free(c);
 	free(t);
 	return p;
+}
+
+/* Start a copy of sleep as "sleep" and delete the copy: the process's
+ * /proc/PID/exe then names a deleted file. */
+static pid_t
+start_deleted_sleeper(void)
+{
+	char *copy, ch;
+	int pfd[2];
+	pid_t pid;
+
+	ck_assert_int_ge(asprintf(&copy, "%s/b2/gone-sleep", droot), 0);
+	{
+		char *cmd;
+
+		ck_assert_int_ge(asprintf(&cmd, "cp /bin/sleep %s", copy), 0);
+		ck_assert_int_eq(system(cmd), 0);
+		free(cmd);
+	}
+	ck_assert_int_eq(pipe2(pfd, O_CLOEXEC), 0);
+	if ((pid = fork()) == 0) {
+		execl(copy, "sleep", "60", (char *)NULL);
+		_exit(127);
+	}
+	ck_assert_int_gt(pid, 0);
+	close(pfd[1]);
+	while (read(pfd[0], &ch, 1) > 0)
+		;
+	close(pfd[0]);
+	ck_assert_int_eq(unlink(copy), 0);
+	free(copy);
+	return pid;
 }
 
 static void
@@ -462,6 +509,7 @@ dsetup(void)
 	while (read(pfd[0], &ch, 1) > 0)
 		;
 	close(pfd[0]);
+	dsleeper = start_deleted_sleeper();
 }
 
 static void
@@ -469,6 +517,8 @@ dteardown(void)
 {
 	kill(sleeper, SIGKILL);
 	waitpid(sleeper, NULL, 0);
+	kill(dsleeper, SIGKILL);
+	waitpid(dsleeper, NULL, 0);
 	policy_free(dpol);
 	tu_rmtree(droot);
 	free(droot);
@@ -477,9 +527,16 @@ dteardown(void)
 static char *
 expand(const char *s)
 {
-	char *a = sub(s, droot), *p, *out, pid[32];
+	char *a = sub(s, droot), *p, *out, pid[32], dpid[32];
 
 	snprintf(pid, sizeof(pid), "%d", (int)sleeper);
+	snprintf(dpid, sizeof(dpid), "%d", (int)dsleeper);
+	while ((p = strstr(a, "%DPID%")) != NULL) {
+		ck_assert_int_ge(asprintf(&out, "%.*s%s%s", (int)(p - a), a,
+		    dpid, p + 6), 0);
+		free(a);
+		a = out;
+	}
 	while ((p = strstr(a, "%PID%")) != NULL) {
 		ck_assert_int_ge(asprintf(&out, "%.*s%s%s", (int)(p - a), a,
 		    pid, p + 5), 0);
@@ -564,6 +621,41 @@ START_TEST(test_env_and_off)
 	ck_assert(d.allowed);
 	ck_assert_int_ge(strv_find(d.envp, d.envc, "A=old"), 0);
 	decision_clear(&d);
+}
+END_TEST
+
+/*
+ * deviation 20: an empty exec_dirs entry finds a bare executable in the
+ * cwd at load; oslo would hand the bare name to the child's PATH, so the
+ * file checked and the file run could differ. rootgate runs what it
+ * checked, by its absolute path.
+ */
+START_TEST(test_empty_exec_dir)
+{
+	struct caller root = { 0, 0, "root", NULL, 0 };
+	char *v[] = { "only2", NULL };
+	struct rg_errlist errs = { 0 };
+	struct policy *p;
+	struct decision d;
+	char *dir, *want, *cwd = getcwd(NULL, 0);
+
+	ck_assert_ptr_nonnull(cwd);
+	ck_assert_int_ge(asprintf(&dir, "%s/b2", droot), 0);
+	ck_assert_int_ge(asprintf(&want, "%s/only2", dir), 0);
+	ck_assert_int_eq(chdir(dir), 0);
+	p = load_text("[Filters]\nonly2: CommandFilter, only2, root\n", "",
+	    &errs);
+	ck_assert_ptr_nonnull(p);
+	ck_assert_int_eq(match_argv(p, &root, v, 1, NULL, &d), 0);
+	ck_assert(d.allowed);
+	ck_assert_str_eq(d.rule->exec_real, want);	/* absolute, checked */
+	decision_clear(&d);
+	policy_free(p);
+	rg_errlist_free(&errs);
+	ck_assert_int_eq(chdir(cwd), 0);
+	free(cwd);
+	free(dir);
+	free(want);
 }
 END_TEST
 
@@ -828,6 +920,7 @@ suite_rootwrap(void)
 	tcase_add_checked_fixture(td, dsetup, dteardown);
 	tcase_add_loop_test(td, test_decision, 0, NELEM(dcases));
 	tcase_add_test(td, test_env_and_off);
+	tcase_add_test(td, test_empty_exec_dir);
 	suite_add_tcase(s, td);
 	return s;
 }
