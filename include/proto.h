@@ -16,12 +16,12 @@
 #define PROTO_HDR_LEN		20u
 
 /* Hard limits, checked by the decoder before anything is allocated. */
-#define PROTO_MAX_FRAME		(256u * 1024u)	/* header + payload */
+#define PROTO_MAX_FRAME		((size_t)256 * 1024)	/* header + payload */
 #define PROTO_MAX_ARGC		1024u
-#define PROTO_MAX_ARGBYTES	(128u * 1024u)	/* argv strings + NULs */
+#define PROTO_MAX_ARGBYTES	((size_t)128 * 1024)	/* argv strings + NULs */
 #define PROTO_MAX_ENVC		128u
-#define PROTO_MAX_ENVBYTES	(32u * 1024u)
-#define PROTO_MAX_ENTRY		(16u * 1024u)	/* one env entry */
+#define PROTO_MAX_ENVBYTES	((size_t)32 * 1024)
+#define PROTO_MAX_ENTRY		((size_t)16 * 1024)	/* one env entry */
 #define PROTO_MAX_CWD		4096u
 #define PROTO_MAX_TEXT		4096u		/* reason / messages */
 #define PROTO_NFDS		3		/* stdin, stdout, stderr */

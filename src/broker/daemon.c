@@ -649,9 +649,8 @@ on_worker(struct broker *b, struct conn *c)
 		blog(LOG_ERR, "unable to write the audit record: %s",
 		    strerror(errno));
 	c->st = CS_WAIT;	/* not running: conn_kill unlinks it */
-	if (c->orphan)
-		conn_kill(b, c);
-	else if (send_msg(c, PT_EXIT, (uint32_t)r.out.status,
+	/* an orphaned client, or one that cannot take its reply, is done */
+	if (c->orphan || send_msg(c, PT_EXIT, (uint32_t)r.out.status,
 	    (uint32_t)r.out.wstatus, r.msg) < 0)
 		conn_kill(b, c);
 	else

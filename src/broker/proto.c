@@ -21,8 +21,8 @@ static const char *const results[] = {
 	[PROTO_EVERSION] = "unsupported protocol version",
 	[PROTO_ETYPE] = "unexpected frame type",
 	[PROTO_ETOOBIG] = "frame too large",
-	[PROTO_ECOUNT] = "counts do not match the payload or are over "
-	    "limits",
+	/* one message split over two lines */
+	[PROTO_ECOUNT] = "counts do not match the payload or are over limits",
 	[PROTO_ESTRING] = "malformed string in the payload",
 	[PROTO_ELIMIT] = "argument or environment bytes over limits",
 	[PROTO_ENOMEM] = "out of memory",

@@ -12,6 +12,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -39,7 +40,8 @@ listen_fd_from_env(void)
 	int type = 0, acc = 0, fd = -1;
 	socklen_t len = sizeof(int);
 
-	if (pid != NULL && n != NULL && atol(pid) == (long)getpid() &&
+	if (pid != NULL && n != NULL &&
+	    strtonum(pid, 1, INT_MAX, NULL) == (long long)getpid() &&
 	    strcmp(n, "1") == 0 &&
 	    getsockopt(3, SOL_SOCKET, SO_TYPE, &type, &len) == 0 &&
 	    type == SOCK_STREAM &&
