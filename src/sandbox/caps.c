@@ -82,7 +82,7 @@ caps_verify(uint64_t caps, int last)
 	if (eff != caps || prm != caps || inh != caps)
 		goto bad;
 	for (int i = 0; i <= last; i++) {
-		int want = (caps >> i) & 1;
+		int want = ((caps >> i) & 1) != 0;
 
 		if (prctl(PR_CAPBSET_READ, (unsigned long)i, 0, 0, 0) != want)
 			goto bad;
