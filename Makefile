@@ -180,11 +180,11 @@ check-unit: $(BUILD)/tests/unit/run
 	cd tests/unit && ../../$(BUILD)/tests/unit/run
 
 check-e2e: $(PROGS)
-	BUILD=$(BUILD) sh tests/e2e/run.sh
+	BUILD=$(BUILD) ROOTGATE_SANITIZED=$(SANITIZED) sh tests/e2e/run.sh
 
 check-asan: deps
 	$(MAKE) BUILD=build-asan OPT='-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all -DROOTGATE_FREE_AT_EXIT' \
-		LDFLAGS='-fsanitize=address,undefined' check-unit check-e2e
+		LDFLAGS='-fsanitize=address,undefined' SANITIZED=1 check-unit check-e2e
 
 demo: all
 	sh examples/demo.sh
