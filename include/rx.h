@@ -79,4 +79,13 @@ struct rx *rx_ref(struct rx *r);
 
 void rx_free(struct rx *r);
 
+/*
+ * Scanning a pattern's text (lint, import; no matching): at an escape
+ * (a backslash and the character after it) or a character class
+ * ("[...]", "[^...]", a ']' first is literal), return the position just
+ * past it, or NULL for a class that
+ * is never closed; anywhere else, return p itself.
+ */
+const char *rx_skip_quoted(const char *p);
+
 #endif

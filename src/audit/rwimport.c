@@ -156,21 +156,20 @@ group_end(const char *p)
 {
 	int depth = 0;
 
-	for (; *p; p++) {
-		if (*p == '\\' && p[1] != '\0')
-			p++;
-		else if (*p == '[') {
-			p += p[1] == '^' ? 2 : 1;
-			if (*p == ']')
-				p++;
-			while (*p && *p != ']')
-				p += *p == '\\' && p[1] ? 2 : 1;
-			if (*p == '\0')
-				return NULL;
-		} else if (*p == '(')
+	while (*p) {
+		const char *q = rx_skip_quoted(p);
+
+		if (q == NULL)
+			return NULL;
+		if (q != p) {
+			p = q;
+			continue;
+		}
+		if (*p == '(')
 			depth++;
 		else if (*p == ')' && --depth == 0)
 			return p;
+		p++;
 	}
 	return NULL;
 }

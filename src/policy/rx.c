@@ -238,3 +238,18 @@ rx_free(struct rx *r)
 	free(r->pattern);
 	free(r);
 }
+
+const char *
+rx_skip_quoted(const char *p)
+{
+	if (*p == '\\' && p[1] != '\0')
+		return p + 2;
+	if (*p != '[')
+		return p;
+	p += p[1] == '^' ? 2 : 1;
+	if (*p == ']')
+		p++;
+	while (*p != '\0' && *p != ']')
+		p += *p == '\\' && p[1] != '\0' ? 2 : 1;
+	return *p == '\0' ? NULL : p + 1;
+}
