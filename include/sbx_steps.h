@@ -32,6 +32,10 @@ int sbx_mount_apply(const struct sbx_profile *sbx);
    only mounts without nodev) and the fd, stdin, stdout, stderr links. */
 int sbx_dev_apply(void);
 
+/* mount_setattr(2) of path relative to dfd (glibc has no wrapper). */
+int sbx_setattr_at(int dfd, const char *path, unsigned flags, uint64_t set,
+    uint64_t clr);
+
 /* rlimit.c, CHILD: soft = hard = value; RLIMIT_CORE 0. */
 int sbx_rlimit_apply(const struct sbx_profile *sbx);
 

@@ -57,16 +57,6 @@ static const struct {
 	{ "stderr", "/proc/self/fd/2" },
 };
 
-static int
-setattr_at(int dfd, const char *path, unsigned flags, uint64_t set,
-    uint64_t clr)
-{
-	struct mount_attr a = { .attr_set = set, .attr_clr = clr };
-
-	return (int)syscall(SYS_mount_setattr, dfd, path, flags, &a,
-	    sizeof(a));
-}
-
 /* Invariant 2: a detached bind of the host's /dev/NAME, flags set. */
 static int
 clone_node(int hostdev, const char *name)
@@ -84,7 +74,7 @@ clone_node(int hostdev, const char *name)
 		errno = ENODEV;
 		goto fail;
 	}
-	if (setattr_at(tree, "", AT_EMPTY_PATH, MOUNT_ATTR_RDONLY |
+	if (sbx_setattr_at(tree, "", AT_EMPTY_PATH, MOUNT_ATTR_RDONLY |
 	    MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, MOUNT_ATTR_NODEV) < 0)
 		goto fail;
 	return tree;
@@ -120,7 +110,7 @@ populate(const int *trees)
 	for (size_t i = 0; i < sizeof(links) / sizeof(links[0]); i++)
 		if (symlinkat(links[i].target, dev, links[i].name) < 0)
 			goto out;
-	rc = setattr_at(dev, "", AT_EMPTY_PATH, MOUNT_ATTR_RDONLY, 0);
+	rc = sbx_setattr_at(dev, "", AT_EMPTY_PATH, MOUNT_ATTR_RDONLY, 0);
 out:
 	e = errno;
 	close(dev);

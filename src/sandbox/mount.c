@@ -123,8 +123,8 @@ tmp_carried(const struct sbx_profile *sbx, size_t i)
 	return sbx->private_tmp && under_tmp(sbx->writable[i]);
 }
 
-static int
-setattr_at(int dfd, const char *path, unsigned flags, uint64_t set,
+int
+sbx_setattr_at(int dfd, const char *path, unsigned flags, uint64_t set,
     uint64_t clr)
 {
 	struct mount_attr a = { .attr_set = set, .attr_clr = clr };
@@ -136,7 +136,7 @@ setattr_at(int dfd, const char *path, unsigned flags, uint64_t set,
 static int
 setattr(const char *path, unsigned flags, uint64_t set, uint64_t clr)
 {
-	return setattr_at(AT_FDCWD, path, flags, set, clr);
+	return sbx_setattr_at(AT_FDCWD, path, flags, set, clr);
 }
 
 int
@@ -193,7 +193,7 @@ mask_tree(const struct stat *st)
 	if (!S_ISDIR(st->st_mode)) {
 		mnt = open_tree(AT_FDCWD, "/dev/null", OPEN_TREE_CLONE |
 		    OPEN_TREE_CLOEXEC);
-		if (mnt >= 0 && setattr_at(mnt, "", AT_EMPTY_PATH,
+		if (mnt >= 0 && sbx_setattr_at(mnt, "", AT_EMPTY_PATH,
 		    MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC,
 		    MOUNT_ATTR_NODEV) < 0) {
 			e = errno;
@@ -230,29 +230,45 @@ static int
 mask_path(const char *path)
 {
 	struct stat st;
-	int fd, mnt, rc, e;
+	int fd, mnt = -1, rc, e;
+	bool dir = false;
 
 	for (int i = 0; i < MASK_TRIES; i++) {
 		fd = open(path, O_PATH | O_CLOEXEC);
-		if (fd < 0)
+		if (fd < 0) {
+			e = errno;
+			if (mnt >= 0)
+				close(mnt);
 			/* Nothing there, nothing revealed; the tree is
 			 * read-only. */
-			return unresolved(errno) ? 0 : -1;
-		rc = -1;
-		if (fstat(fd, &st) == 0 && (mnt = mask_tree(&st)) >= 0) {
+			return unresolved(e) ? 0 : (errno = e, -1);
+		}
+		rc = fstat(fd, &st);
+		/* a mask that failed to move is still detached: reuse it
+		 * while the type stays the same, so a retry is only the
+		 * open and the move */
+		if (rc == 0 && (mnt < 0 || dir != S_ISDIR(st.st_mode))) {
+			if (mnt >= 0)
+				close(mnt);
+			dir = S_ISDIR(st.st_mode);
+			mnt = mask_tree(&st);
+		}
+		if (rc == 0 && mnt >= 0)
 			rc = move_mount(mnt, "", fd, "",
 			    MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH);
-			e = errno;
-			close(mnt);
-			errno = e;
-		}
+		else
+			rc = -1;
 		e = errno;
 		close(fd);
 		if (rc == 0 || e != ENOENT) {
+			if (mnt >= 0)
+				close(mnt);
 			errno = e;
 			return rc;
 		}
 	}
+	if (mnt >= 0)
+		close(mnt);
 	errno = ENOENT;
 	return -1;
 }
@@ -378,7 +394,7 @@ nofollow_path(const char *path)
 		return unresolved(errno) ? 0 : -1;
 	tree = open_tree(dir, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC |
 	    AT_RECURSIVE | AT_EMPTY_PATH);
-	if (tree >= 0 && setattr_at(tree, "", AT_EMPTY_PATH | AT_RECURSIVE,
+	if (tree >= 0 && sbx_setattr_at(tree, "", AT_EMPTY_PATH | AT_RECURSIVE,
 	    MOUNT_ATTR_NOSYMFOLLOW, 0) == 0)
 		rc = move_mount(tree, "", dir, "", MOVE_MOUNT_F_EMPTY_PATH |
 		    MOVE_MOUNT_T_EMPTY_PATH);
