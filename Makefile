@@ -17,6 +17,9 @@ DEB_BUILD = build-essential pkg-config libseccomp-dev libcap-ng-dev \
 	libinih-dev libbsd-dev libpcre2-dev check
 DEB_TEST  = qemu-utils util-linux procps python3 python3-oslo.rootwrap \
 	python3-oslo.concurrency python3-oslo.privsep
+# ... and what the quality gates need (fuzzing, valgrind, coverage, lint);
+# mk/*.mk add theirs. Installed by `make deps-qa`.
+DEB_QA    = clang clang-tidy clang-tools cppcheck
 
 WARN    = -Wall -Wextra -Werror -Wmissing-prototypes -Wstrict-prototypes \
 	  -Wshadow -Wformat=2 -Wformat-nonliteral -Wswitch-enum \
@@ -134,7 +137,8 @@ PROGS = $(BUILD)/rootgate $(BUILD)/rootgate-rootwrap $(BUILD)/rootgated
 
 # --- targets ------------------------------------------------------------
 
-.PHONY: all deps check check-unit check-e2e check-asan lint install \
+.PHONY: all deps deps-qa check check-unit check-e2e check-attacks check-asan \
+	lint install \
 	uninstall clean demo bench bench-rootwrap bench-broker
 
 all: deps-ok $(PROGS)
@@ -147,6 +151,9 @@ deps-ok:
 deps:
 	@sh tests/tools/deps.sh build $(DEB_BUILD)
 	@sh tests/tools/deps.sh test $(DEB_TEST)
+
+deps-qa: deps
+	@sh tests/tools/deps.sh quality-gate $(DEB_QA)
 
 Q = $(if $(V),,@)
 
@@ -175,6 +182,7 @@ $(BUILD)/tests/unit/run: $(UNIT_OBJS) $(BUILD)/librootgate.a
 check: deps
 	$(MAKE) check-unit
 	$(MAKE) check-e2e
+	$(MAKE) check-attacks
 
 check-unit: $(BUILD)/tests/unit/run
 	cd tests/unit && ../../$(BUILD)/tests/unit/run
@@ -182,9 +190,15 @@ check-unit: $(BUILD)/tests/unit/run
 check-e2e: $(PROGS)
 	BUILD=$(BUILD) ROOTGATE_SANITIZED=$(SANITIZED) sh tests/e2e/run.sh
 
+# the adversarial suite (tests/attacks/, SECURITY.md): the real programs,
+# as root, against hostile input
+check-attacks: $(PROGS)
+	BUILD=$(BUILD) ROOTGATE_SANITIZED=$(SANITIZED) sh tests/e2e/run.sh tests/attacks
+
 check-asan: deps
 	$(MAKE) BUILD=build-asan OPT='-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all -DROOTGATE_FREE_AT_EXIT' \
-		LDFLAGS='-fsanitize=address,undefined' SANITIZED=1 check-unit check-e2e
+		LDFLAGS='-fsanitize=address,undefined' SANITIZED=1 check-unit check-e2e \
+		check-attacks
 
 demo: all
 	sh examples/demo.sh
@@ -206,7 +220,7 @@ LINT_SRCS = $(CORE_SRCS) $(CLI_SRCS) src/cli/rootgate.c src/cli/rootgated.c \
 
 # cppcheck, then clang-tidy with .clang-tidy's checks (each disabled one
 # is justified there); both must be silent.
-lint:
+lint: deps-qa
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
 		--inline-suppr --std=c11 -Iinclude $(LINT_SRCS)
 	clang-tidy --quiet $(LINT_SRCS) -- -std=gnu11 -Iinclude $(PKG_CFLAGS) \
@@ -250,6 +264,9 @@ uninstall:
 
 clean:
 	rm -rf build build-asan
+
+# the quality gates' own rules (fuzzing, valgrind, coverage, scan-build)
+include $(sort $(wildcard mk/*.mk))
 
 -include $(CORE_OBJS:.o=.d) $(CLI_OBJS:.o=.d) $(UNIT_OBJS:.o=.d) \
 	$(BUILD)/src/cli/rootgate_rootwrap.d $(BUILD)/src/cli/rootgated.d

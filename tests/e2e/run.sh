@@ -1,14 +1,20 @@
 #!/bin/sh
-# run.sh - run every end-to-end test (tests/e2e/t_*.sh), each function in
-# its own subshell, and end with the summary line CI reads:
-#   N passed, N failed, N skipped
+# run.sh [DIR] - run every test of a suite (DIR/t_*.sh; default
+# tests/e2e), each function t_NAME in its own subshell with `set -eu`,
+# after tests/e2e/lib.sh and DIR/lib.sh if there is one, and end with the
+# summary line CI reads:
+#   SUITE: N passed, N failed, N skipped
+# E2E_ONLY=SUBSTRING runs only the tests whose name contains it.
 set -u
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 BUILD=${BUILD:-build}
 export TOP BUILD
+dir=${1:-$TOP/tests/e2e}
+dir=$(cd "$dir" && pwd)
+suite=$(basename "$dir")
 pass=0 failn=0 skipn=0
 failed=
-for f in "$TOP"/tests/e2e/t_*.sh; do
+for f in "$dir"/t_*.sh; do
 	for t in $(sed -n 's/^\(t_[a-z0-9_]*\)() *{.*/\1/p' "$f"); do
 		if [ -n "${E2E_ONLY:-}" ]; then
 			case $t in *"$E2E_ONLY"*) ;; *) continue ;; esac
@@ -16,6 +22,8 @@ for f in "$TOP"/tests/e2e/t_*.sh; do
 		(
 			set -eu
 			. "$TOP/tests/e2e/lib.sh"
+			[ ! -f "$dir/lib.sh" ] || [ "$dir" = "$TOP/tests/e2e" ] ||
+				. "$dir/lib.sh"
 			. "$f"
 			"$t"
 		)
@@ -28,5 +36,5 @@ for f in "$TOP"/tests/e2e/t_*.sh; do
 	done
 done
 [ -n "$failed" ] && echo "failed:$failed"
-echo "e2e: $pass passed, $failn failed, $skipn skipped"
+echo "$suite: $pass passed, $failn failed, $skipn skipped"
 [ "$failn" -eq 0 ]
