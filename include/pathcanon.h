@@ -27,6 +27,7 @@ enum pc_result {
 	PC_LOOP,	/* too many symlinks */
 	PC_ACCESS,	/* permission denied while resolving */
 	PC_IO,		/* any other resolution failure */
+	PC_MAGIC,	/* resolved through a /proc magic link (cwd, root, fd) */
 };
 
 /* A short phrase for r ("contains a '..' component"). Never NULL. */
@@ -52,6 +53,19 @@ enum pc_result pathcanon_check_syntax(const char *path);
 enum pc_result pathcanon_lexical(const char *path, char *out, size_t outlen);
 
 /*
+ * Follow path's symbolic links one at a time, as the kernel resolves it,
+ * and call fn(link, dir, target, arg) for each link met: link is the path
+ * by which it was reached (earlier links already replaced), dir the
+ * directory holding it, target what it contains. A non-zero return from fn
+ * ends the walk with that value. 0 when the walk reaches a component that
+ * is not a link all the way to the end (or one that does not exist); -1
+ * with errno ELOOP (40 links), ENAMETOOLONG, or readlink's error.
+ */
+int pathcanon_walk_links(const char *path,
+    int (*fn)(const char *link, const char *dir, const char *target,
+    void *arg), void *arg);
+
+/*
  * Resolve an argument as the kernel would, following symlinks: the result
  * in out (PATH_MAX bytes) is the canonical path. When the path does not
  * exist and allow_new is true, only its last component may be missing: the
@@ -62,7 +76,11 @@ enum pc_result pathcanon_lexical(const char *path, char *out, size_t outlen);
  * without allow_new (the tool would create the link's target, anywhere).
  * Runs pathcanon_check_syntax first. On failure out is "" and *exists
  * false; a result that does not fit in outlen bytes is PC_TOOLONG. exists
- * may be NULL. The answer is only as good as the moment it is computed:
+ * may be NULL. A path whose resolution passes through a /proc magic link
+ * (/proc/self/cwd, /proc/PID/root, /proc/self/fd/N, /dev/fd/N) is PC_MAGIC:
+ * it names rootgate's cwd or descriptors, not the command's, so what was
+ * checked would not be what the command opens.
+ * The answer is only as good as the moment it is computed:
  * the sandbox, not this function, stops a later swap of a component.
  */
 enum pc_result pathcanon_resolve(const char *path, bool allow_new, char *out,

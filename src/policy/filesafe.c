@@ -9,7 +9,10 @@
  *    and not writable by group or others; a world-writable ancestor is
  *    acceptable only when it is sticky and root-owned (/tmp), because then
  *    nobody else can rename or replace root's entries in it.
- * 3. Executables are checked after resolving symlinks, on the real file.
+ * 3. Executables are checked after resolving symlinks, on the real file;
+ *    every symlink met on the way must itself sit in a directory that
+ *    passes (2), or whoever can write that directory could repoint it at
+ *    another root-owned program.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -23,6 +26,7 @@
 
 #include "diag.h"
 #include "filesafe.h"
+#include "pathcanon.h"
 
 static const char *
 bad_owner_mode(const struct stat *st, bool dir)
@@ -148,6 +152,41 @@ fail:
 	return NULL;
 }
 
+struct link_check {
+	const char *path;
+	struct rg_err *err;
+};
+
+/* Invariant 3: the directory holding each link met must be safe. */
+static int
+check_link_dir(const char *link, const char *dir, const char *target,
+    void *arg)
+{
+	struct link_check *lc = arg;
+	char m[RG_ERR_MSGLEN];
+
+	(void)target;
+	if (check_ancestors(dir, lc->err) == 0)
+		return 0;
+	snprintf(m, sizeof(m), "unsafe executable %.100s: symbolic link "
+	    "%.100s: %.100s%s%.100s", lc->path, link, lc->err->file,
+	    lc->err->file[0] ? ": " : "", lc->err->msg);
+	rg_err_set(lc->err, NULL, 0, 0, "%s", m);
+	return 1;
+}
+
+static int
+check_exec_links(const char *path, struct rg_err *err)
+{
+	struct link_check lc = { path, err };
+	int rc = pathcanon_walk_links(path, check_link_dir, &lc);
+
+	if (rc < 0)
+		return rg_err_set(err, NULL, 0, errno, "unable to resolve "
+		    "executable %s", path);
+	return rc == 0 ? 0 : -1;
+}
+
 int
 filesafe_check_exec(const char *path, char *real, struct rg_err *err)
 {
@@ -173,6 +212,8 @@ filesafe_check_exec(const char *path, char *real, struct rg_err *err)
 	if (!S_ISREG(st.st_mode))
 		return rg_err_set(err, NULL, 0, 0, "executable %s is not a "
 		    "regular file", real);
+	if (check_exec_links(path, err) < 0)
+		return -1;
 	if ((st.st_mode & (S_IXUSR | S_IXGRP | S_IXOTH)) == 0)
 		return rg_err_set(err, NULL, 0, 0, "executable %s is not "
 		    "executable", real);

@@ -14,12 +14,24 @@
  *    exist at all: a dangling symlink there would let the tool create its
  *    target anywhere.
  * 5. Every result that is not PC_OK is a denial; when unsure, fail closed.
+ * 6. No /proc magic link in the resolution: /proc/self/cwd/x resolves
+ *    through rootgate's cwd (the caller's) but the command, whose cwd is
+ *    the rule's, would open another file.
  */
+#define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
+#include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#include <linux/magic.h>
+#include <linux/openat2.h>
 
 #include "pathcanon.h"
 
@@ -192,6 +204,9 @@ pathcanon_strerror(enum pc_result r)
 		return "cannot be resolved: permission denied";
 	case PC_IO:
 		return "cannot be resolved";
+	case PC_MAGIC:
+		return "passes through a /proc magic link (cwd, root or fd of "
+		    "a process)";
 	}
 	return "is not an acceptable path";
 }
@@ -251,6 +266,108 @@ pathcanon_lexical(const char *path, char *out, size_t outlen)
 	return PC_OK;
 }
 
+int
+pathcanon_walk_links(const char *path,
+    int (*fn)(const char *link, const char *dir, const char *target,
+    void *arg), void *arg)
+{
+	char cur[PATH_MAX], next[PATH_MAX], tgt[PATH_MAX], dir[PATH_MAX];
+	struct stat st;
+	ssize_t k;
+	int rc;
+
+	if (strlcpy(cur, path, sizeof(cur)) >= sizeof(cur))
+		return errno = ENAMETOOLONG, -1;
+	for (int hops = 0; hops <= 40; hops++) {
+		size_t i, n = strlen(cur);
+		bool link = false;
+
+		for (i = 1; i <= n && !link; i++) {
+			char c = cur[i];
+			const char *slash;
+
+			if (c != '/' && c != '\0')
+				continue;
+			cur[i] = '\0';
+			if (lstat(cur, &st) < 0 || !S_ISLNK(st.st_mode)) {
+				cur[i] = c;
+				continue;
+			}
+			link = true;
+			slash = strrchr(cur, '/');
+			if (slash == cur)
+				strlcpy(dir, "/", sizeof(dir));
+			else
+				strlcpy(dir, cur, (size_t)(slash - cur) + 1);
+			if ((k = readlink(cur, tgt, sizeof(tgt) - 1)) < 0)
+				return -1;
+			tgt[k] = '\0';
+			if ((rc = fn(cur, dir, tgt, arg)) != 0)
+				return rc;
+			cur[i] = c;
+			if ((size_t)snprintf(next, sizeof(next), "%s%s%s",
+			    tgt[0] == '/' ? "" : dir, tgt[0] == '/' ? "" : "/",
+			    tgt) >= sizeof(next) ||
+			    strlcat(next, cur + i, sizeof(next)) >= sizeof(next))
+				return errno = ENAMETOOLONG, -1;
+			memcpy(cur, next, sizeof(cur));
+		}
+		if (!link)
+			return 0;
+	}
+	return errno = ELOOP, -1;
+}
+
+/*
+ * Without openat2 (a kernel before 5.6, or a container's seccomp profile
+ * that answers ENOSYS): a magic link is a symbolic link on procfs whose
+ * content is not a relative path - "/var/tmp" for cwd, "pipe:[12]" for a
+ * descriptor. procfs's ordinary links (self, thread-self, mounts, net)
+ * hold relative paths.
+ */
+static int
+magic_link(const char *link, const char *dir, const char *target, void *arg)
+{
+	struct statfs sf;
+
+	(void)link;
+	(void)arg;
+	if (statfs(dir, &sf) < 0)
+		return -1;
+	if (sf.f_type == PROC_SUPER_MAGIC &&
+	    (target[0] == '/' || strchr(target, ':') != NULL))
+		return 1;
+	return 0;
+}
+
+/*
+ * Resolve path (which realpath(3) just resolved) again with the kernel's
+ * RESOLVE_NO_MAGICLINKS: ELOOP then means a magic link on the way (a loop
+ * of ordinary links would have failed realpath already). Any other
+ * failure fails closed.
+ */
+static enum pc_result
+check_no_magic(const char *path)
+{
+	struct open_how how = {
+		.flags = O_PATH | O_CLOEXEC,
+		.resolve = RESOLVE_NO_MAGICLINKS,
+	};
+	int fd, rc;
+
+	fd = (int)syscall(SYS_openat2, AT_FDCWD, path, &how, sizeof(how));
+	if (fd >= 0) {
+		close(fd);
+		return PC_OK;
+	}
+	if (errno == ELOOP)
+		return PC_MAGIC;
+	if (errno != ENOSYS)
+		return errno_result(errno);
+	rc = pathcanon_walk_links(path, magic_link, NULL);
+	return rc == 0 ? PC_OK : rc > 0 ? PC_MAGIC : errno_result(errno);
+}
+
 /*
  * The path does not exist: resolve a new last component under an existing
  * parent. tmp is a PATH_MAX-byte work buffer.
@@ -289,6 +406,10 @@ resolve_new(const char *path, bool allow_new, char *out, size_t outlen,
 	}
 	if (parent == NULL)
 		return errno == ENOENT ? PC_NOPARENT : errno_result(errno);
+	if (slash != tmp && (r = check_no_magic(tmp)) != PC_OK) {
+		free(parent);
+		return r;
+	}
 
 	len = strlen(parent);
 	if (len == 1)
@@ -325,6 +446,12 @@ pathcanon_resolve(const char *path, bool allow_new, char *out,
 	if ((real = realpath(path, NULL)) != NULL) {
 		r = copy_out(real, out, outlen);
 		free(real);
+		if (r == PC_OK)
+			r = check_no_magic(path);
+		if (r != PC_OK) {
+			out[0] = '\0';
+			return r;
+		}
 		if (r == PC_OK && exists != NULL)
 			*exists = true;
 		return r;
