@@ -51,6 +51,7 @@ ALL_LDFLAGS = -pie -Wl,-z,relro,-z,now -Wl,-z,noexecstack -Wl,--as-needed \
 LIB_SRCS = \
 	src/lib/diag.c \
 	src/lib/json.c \
+	src/lib/stdfds.c \
 	src/lib/strv.c \
 	src/lib/xalloc.c
 

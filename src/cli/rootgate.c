@@ -24,6 +24,7 @@
 #include "cli_audit.h"
 #include "exitcode.h"
 #include "rulekeys.h"
+#include "stdfds.h"
 
 int cmd_run(const struct cli_opts *opts, int argc, char **argv);
 
@@ -63,6 +64,9 @@ main(int argc, char **argv)
 	bool dashdash;
 	int ch;
 
+	/* a closed 0, 1 or 2 would be taken by the next file we open */
+	if (rg_keep_stdio() < 0)
+		return RG_EXIT_INTERNAL;
 	/* nothing but stdio may leak into what we run (doas does the same) */
 	closefrom(STDERR_FILENO + 1);
 	opterr = 0;	/* our own message, below */

@@ -37,6 +37,7 @@
 #include "policy.h"
 #include "rootwrap.h"
 #include "run.h"
+#include "stdfds.h"
 
 extern char **environ;
 
@@ -243,6 +244,9 @@ main(int argc, char **argv)
 	struct policy *p;
 	int status;
 
+	/* a closed 0, 1 or 2 would be taken by the next file we open */
+	if (rg_keep_stdio() < 0)
+		return RG_EXIT_INTERNAL;
 	/* only fds 0-2 reach the command (oslo: close_fds=True) */
 	closefrom(STDERR_FILENO + 1);
 	execname = argc > 0 ? argv[0] : "rootgate-rootwrap";

@@ -21,7 +21,9 @@
 
 #include "broker.h"
 #include "cli.h"
+#include "cov.h"
 #include "exitcode.h"
+#include "stdfds.h"
 
 static void
 usage(FILE *fp)
@@ -56,16 +58,6 @@ listen_fd_from_env(void)
 	return fd;
 }
 
-/* 0-2 always open: workers and received descriptors count on it. */
-static void
-std_fds(void)
-{
-	for (int fd = 0; fd < 3; fd++)
-		if (fcntl(fd, F_GETFD) < 0 && errno == EBADF &&
-		    open("/dev/null", O_RDWR) != fd)
-			exit(RG_EXIT_INTERNAL);
-}
-
 /* Background: the parent exits once the child serves (or fails). */
 static int
 daemonize(struct broker_opts *o)
@@ -83,6 +75,7 @@ daemonize(struct broker_opts *o)
 		close(p[1]);
 		if (read(p[0], &c, 1) != 1)
 			st = RG_EXIT_INTERNAL;
+		rg_cov_flush();	/* cov.h: the parent leaves by _exit */
 		_exit(st);
 	}
 	close(p[0]);
@@ -112,7 +105,9 @@ main(int argc, char **argv)
 	int ch, rc;
 
 	rg_progname = "rootgated";
-	std_fds();
+	/* 0-2 always open: workers and received descriptors count on it */
+	if (rg_keep_stdio() < 0)
+		return RG_EXIT_INTERNAL;
 	o.listen_fd = listen_fd_from_env();
 	closefrom(o.listen_fd >= 0 ? 4 : STDERR_FILENO + 1);
 	opterr = 0;
