@@ -861,11 +861,14 @@ build_constraints(struct rule *r, const struct kv *kv, size_t nkv,
 	for (size_t i = 0; i < nkv; i++) {
 		struct constraint *ck;
 		char err[RG_ERR_MSGLEN - 64];
-		const char *name = kv[i].key + 1;
-		size_t len = strlen(name) - 1;
+		const char *name;
+		size_t len;
 
+		/* first: an empty key ("= v") has no byte after its NUL */
 		if (!is_placeholder_key(kv[i].key))
 			continue;
+		name = kv[i].key + 1;
+		len = strlen(name) - 1;
 		ck = &r->cks[r->ncks++];
 		ck->line = kv[i].line;
 		if ((ck->name = strndup(name, len)) == NULL) {
@@ -900,15 +903,27 @@ resolve_ids(struct rule *r, struct ctx *c)
 		    r->user);
 		return;
 	}
+	/* -1 to set*id() means "leave unchanged": the command would stay root */
+	if (r->uid == (uid_t)-1) {
+		rg_errlist_add(c->errs, 0, c->file, c->user_kv ?
+		    c->user_kv->line : r->line, "user: '%s' has uid %u, which "
+		    "means 'unchanged' to setresuid", r->user, (unsigned)r->uid);
+		return;
+	}
 	if (r->group == NULL) {
 		if (loadcache_group(c->lc, NULL, &r->gid, &gname) == 0)
 			r->group = strdup(gname);
-		return;
-	}
-	if (loadcache_group(c->lc, r->group, &r->gid, NULL) < 0)
+	} else if (loadcache_group(c->lc, r->group, &r->gid, NULL) < 0) {
 		rg_errlist_add(c->errs, 0, c->file, c->group_kv ?
 		    c->group_kv->line : r->line, "group: unknown group '%s'",
 		    r->group);
+		return;
+	}
+	if (r->gid == (gid_t)-1)
+		rg_errlist_add(c->errs, 0, c->file, c->group_kv ?
+		    c->group_kv->line : r->line, "group: '%s' has gid %u, which "
+		    "means 'unchanged' to setresgid", r->group ? r->group :
+		    r->user, (unsigned)r->gid);
 }
 
 static int

@@ -168,11 +168,14 @@ defer(struct pstate *ps, const char *why)
 static int
 option(struct pstate *ps, const char *v, size_t n)
 {
-	size_t d = strcspn(v, "=:"), kl, vs, ve;
+	size_t d = 0, kl, vs, ve;
 	struct rwini_section *s = ps->cur;
 	struct rwini_kv *kv = NULL, *nv;
 	char *key;
 
+	/* within the line: buf[0..len) need not be NUL-terminated */
+	while (d < n && v[d] != '=' && v[d] != ':')
+		d++;
 	if (d >= n)
 		return defer(ps, "a line without ':' or '='"), 0;
 	for (kl = d; kl > 0 && py_space((unsigned char)v[kl - 1]); kl--)
