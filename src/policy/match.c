@@ -9,7 +9,12 @@
  *    argument and the caller may use the rule. First such rule wins, in
  *    policy order.
  * 3. Bounded: backtracking is limited to MATCH_STEP_LIMIT steps per rule
- *    (a denial past that), recursion to the pattern's own depth.
+ *    (a denial past that), recursion to MATCH_DEPTH_LIMIT nested
+ *    occurrences: the matcher recurses once per argument it consumes, so
+ *    without it 20000 arguments to a "<w>..." rule overflowed the stack
+ *    (a crash, SIGSEGV) long before the step limit. The limit shrinks
+ *    with RLIMIT_STACK, which the caller sets: ulimit -s 512 must not turn
+ *    2000 arguments into a crash either.
  * 4. The environment is built from nothing: the fixed PATH, sane locale
  *    variables, the rule's keep list, the rule's set list - except for a
  *    rule with env_passthrough (rootwrap: sudo has already reset it).
@@ -29,6 +34,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include "constraint.h"
 #include "match.h"
@@ -37,6 +43,9 @@
 #include "strv.h"
 
 #define MATCH_STEP_LIMIT 100000
+#define MATCH_DEPTH_LIMIT 2048	/* ~1.5 KiB of stack each: ~3 MiB */
+#define DEPTH_FRAME	2048	/* stack per level, rounded up */
+#define DEPTH_RESERVE	(256 * 1024)	/* for everything else */
 #define ESC_MAX 64
 
 enum kkind { K_SEQ, K_REP, K_UNORD };
@@ -54,6 +63,8 @@ struct mstate {
 	char *const *argv;
 	size_t argc;
 	unsigned long steps;
+	unsigned depth;		/* match_once nesting (invariant 3) */
+	unsigned maxdepth;	/* its limit, from RLIMIT_STACK */
 	bool limit;
 	size_t fail_i;		/* deepest failure */
 	int fail_prio;		/* at equal depth, the more telling one */
@@ -264,9 +275,24 @@ bind(struct mstate *st, const struct pel *e, size_t i)
 		st->bound[i] = e;
 }
 
+/* Invariant 3: how deep the matcher may recurse on this stack. */
+static unsigned
+depth_limit(void)
+{
+	struct rlimit rl;
+	rlim_t room;
+
+	if (getrlimit(RLIMIT_STACK, &rl) < 0 || rl.rlim_cur == RLIM_INFINITY)
+		return MATCH_DEPTH_LIMIT;
+	if (rl.rlim_cur <= DEPTH_RESERVE)
+		return 0;
+	room = (rl.rlim_cur - DEPTH_RESERVE) / DEPTH_FRAME;
+	return room < MATCH_DEPTH_LIMIT ? (unsigned)room : MATCH_DEPTH_LIMIT;
+}
+
 /* one occurrence of e at i, then k */
 static bool
-match_once(struct mstate *st, const struct pel *e, size_t i,
+match_once1(struct mstate *st, const struct pel *e, size_t i,
     const struct cont *k)
 {
 	char exp[200], q[4 * ESC_MAX + 8];
@@ -314,6 +340,23 @@ match_once(struct mstate *st, const struct pel *e, size_t i,
 	default:
 		return false;
 	}
+}
+
+/* match_once1 under the depth limit (invariant 3) */
+static bool
+match_once(struct mstate *st, const struct pel *e, size_t i,
+    const struct cont *k)
+{
+	bool r;
+
+	if (st->depth >= st->maxdepth) {
+		st->limit = true;
+		return false;
+	}
+	st->depth++;
+	r = match_once1(st, e, i, k);
+	st->depth--;
+	return r;
 }
 
 static bool
@@ -565,6 +608,7 @@ try_rule(const struct policy *p, const struct rule *r, char *const *a,
 	struct cont top = { K_SEQ, &r->pattern, 0, 0, NULL };
 
 	memset(st, 0, sizeof(*st));
+	st->maxdepth = depth_limit();
 	st->p = p;
 	st->rule = r;
 	if (r->cmd_in_pattern) {
@@ -803,7 +847,8 @@ match_argv(const struct policy *p, const struct caller *c,
 	}
 	for (size_t j = 0; j < n; j++) {
 		const struct rule *r = &p->rules[idx[j]];
-		struct mstate st = { .argv = argv + 1, .argc = argc - 1 };
+		struct mstate st = { .argv = argv + 1, .argc = argc - 1,
+		    .maxdepth = depth_limit() };
 		struct cont top = { K_SEQ, &r->pattern, 0, 0, NULL };
 
 		if (!run_k(&st, 0, &top)) {
