@@ -240,6 +240,10 @@ struct broker_conf {
 	unsigned socket_mode;		/* socket-mode: 0 = 0660 */
 	unsigned max_children;		/* max-children: running at once */
 	unsigned max_per_caller;	/* max-children-per-caller: per uid */
+	unsigned max_conns_per_caller;	/* max-connections-per-caller: open
+					   connections per uid */
+	unsigned idle_timeout_ms;	/* idle-timeout: a connection with no
+					   request under way is closed */
 	unsigned request_timeout_ms;	/* request-timeout: a request must
 					   arrive whole within it */
 	unsigned shutdown_timeout_ms;	/* shutdown-timeout: on SIGTERM,

@@ -23,6 +23,16 @@
  *    batches (no event can name a freed connection).
  * 6. A malformed frame gets one PT_ERROR reply and the connection is
  *    closed: after a framing error the stream cannot be trusted.
+ * 7. The daemon is a child subreaper. A worker killed with its client
+ *    (conn_kill) takes its command with it by the parent-death signal,
+ *    but without a pid namespace the command's own children would be
+ *    re-parented past the dead worker and outlive the run, its timeout
+ *    and max-children-per-caller. They come to us instead: any child that
+ *    is not a running worker is killed and reaped (sweep_strays).
+ * 8. One uid holds at most max-connections-per-caller connections, and
+ *    a connection that has had its reply and sends nothing more is closed
+ *    after idle-timeout: one caller cannot fill the connection table and
+ *    lock the other services out.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -35,12 +45,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/un.h>
+#include <sys/wait.h>
 #include <syslog.h>
 #include <time.h>
 #include <unistd.h>
@@ -59,6 +71,10 @@
 #define DEF_MAX_CHILDREN	64
 #define DEF_MAX_PER_CALLER	32
 #define DEF_REQUEST_MS		5000
+#define DEF_IDLE_MS		60000
+#define SWEEP_MS		1000	/* strays looked for after a worker */
+#define SWEEP_EVERY_MS		20
+#define DEF_CONNS_PER_CALLER	256
 #define DEF_SHUTDOWN_MS		10000
 #define DEF_SOCKET_MODE		0660
 #define MAX_CONNS		1024
@@ -101,7 +117,10 @@ struct conn {
 	int nfds;
 	int rfds[PROTO_NFDS];	/* the request's: CS_WAIT until started */
 	int nrfds;
-	int64_t deadline;	/* CS_RECV with a frame started, else -1 */
+	int64_t deadline;	/* CS_RECV: request-timeout from the first
+				   byte or the connection, idle-timeout
+				   after a reply; else -1 */
+	bool idle;		/* CS_RECV after a reply, nothing since */
 	struct polref *pol;	/* CS_WAIT, CS_RUN */
 	struct decision d;
 	bool decided;
@@ -122,6 +141,8 @@ struct broker {
 	size_t nconns, nrunning, maxconns;
 	bool stopping;
 	int64_t stop_deadline;
+	int64_t sweep_until;	/* invariant 7: look for strays until then */
+	int64_t next_sweep;	/* ... and next at this time */
 	struct evtag ev_listen, ev_signal;
 };
 
@@ -351,6 +372,10 @@ conn_idle(struct broker *b, struct conn *c)
 	c->pol = NULL;
 	close_fds(c);
 	c->st = CS_RECV;
+	/* invariant 8: an idle connection does not hold its slot forever */
+	c->idle = true;
+	c->deadline = now_ms() + conf_or(bconf(b)->idle_timeout_ms,
+	    DEF_IDLE_MS);
 	if (b->stopping)
 		conn_kill(b, c);
 }
@@ -620,6 +645,7 @@ read_some(struct broker *b, struct conn *c)
 		c->deadline = now_ms() + conf_or(bconf(b)->request_timeout_ms,
 		    DEF_REQUEST_MS);
 	c->have += (size_t)n;
+	c->idle = false;
 	return 1;
 }
 
@@ -645,6 +671,8 @@ on_worker(struct broker *b, struct conn *c)
 	(void)epoll_ctl(b->ep, EPOLL_CTL_DEL, c->w.pidfd, NULL);
 	worker_finish(&c->w, &r);
 	b->nrunning--;
+	/* its command's children come to us within moments (invariant 7) */
+	b->sweep_until = now_ms() + SWEEP_MS;
 	if (auditlog_exit(c->pol->p, &c->ac, &c->d, &r.out) < 0)
 		blog(LOG_ERR, "unable to write the audit record: %s",
 		    strerror(errno));
@@ -672,6 +700,18 @@ refuse(int fd, const char *why)
 	close(fd);
 }
 
+/* Invariant 8: open connections of one uid. */
+static size_t
+conns_for(const struct broker *b, uid_t uid)
+{
+	size_t n = 0;
+
+	for (const struct conn *c = b->conns; c != NULL; c = c->next)
+		if (c->st != CS_DEAD && c->peer.uid == uid)
+			n++;
+	return n;
+}
+
 static void
 conn_new(struct broker *b, int fd)
 {
@@ -687,6 +727,14 @@ conn_new(struct broker *b, int fd)
 		blog(LOG_ERR, "%s", err.msg);
 		free(c);
 		return refuse(fd, "unable to identify the caller");
+	}
+	if (conns_for(b, c->peer.uid) >= conf_or(bconf(b)->max_conns_per_caller,
+	    DEF_CONNS_PER_CALLER)) {
+		blog(LOG_WARNING, "uid %u: max-connections-per-caller reached",
+		    (unsigned)c->peer.uid);
+		peer_free(&c->peer);
+		free(c);
+		return refuse(fd, "too many connections for this caller");
 	}
 	c->fd = fd;
 	c->deadline = now_ms() + conf_or(bconf(b)->request_timeout_ms,
@@ -806,7 +854,9 @@ on_timers(struct broker *b)
 			on_readable(b, c);
 		if (c->st != CS_RECV || c->deadline < 0)
 			continue;
-		if (c->deadline <= now)
+		if (c->deadline <= now && c->idle)
+			conn_kill(b, c);	/* idle-timeout: just close */
+		else if (c->deadline <= now)
 			conn_error(b, c, "not received whole within "
 			    "request-timeout");
 		else if (next < 0 || c->deadline < next)
@@ -851,6 +901,40 @@ dispatch(struct broker *b, const struct epoll_event *e)
 	}
 }
 
+static bool
+is_worker(const struct broker *b, pid_t pid)
+{
+	for (const struct conn *c = b->conns; c != NULL; c = c->next)
+		if (c->st == CS_RUN && c->w.pid == pid)
+			return true;
+	return false;
+}
+
+/* Invariant 7: kill and reap every child that is not a running worker.
+ * True while some remain (the loop then looks again soon). */
+static bool
+sweep_strays(const struct broker *b)
+{
+	char path[64];
+	bool left = false;
+	FILE *fp;
+	long pid;
+
+	snprintf(path, sizeof(path), "/proc/self/task/%ld/children",
+	    (long)syscall(SYS_gettid));
+	if ((fp = fopen(path, "re")) == NULL)
+		return false;
+	while (fscanf(fp, "%ld", &pid) == 1) {
+		if (pid <= 0 || is_worker(b, (pid_t)pid))
+			continue;
+		(void)kill((pid_t)pid, SIGKILL);
+		if (waitpid((pid_t)pid, NULL, WNOHANG | __WALL) != (pid_t)pid)
+			left = true;
+	}
+	fclose(fp);
+	return left;
+}
+
 static void
 loop(struct broker *b)
 {
@@ -858,6 +942,23 @@ loop(struct broker *b)
 
 	while (!b->stopping || b->conns != NULL) {
 		int tmo = on_timers(b), n;
+
+		if (b->sweep_until > 0) {
+			/* strays appear as a finished worker's command and
+			 * its children die; look every SWEEP_EVERY_MS for a
+			 * while, and on while any remain */
+			int64_t now = now_ms();
+
+			if (now >= b->next_sweep) {
+				if (sweep_strays(b))
+					b->sweep_until = now + SWEEP_MS;
+				b->next_sweep = now + SWEEP_EVERY_MS;
+			}
+			if (now >= b->sweep_until)
+				b->sweep_until = 0;
+			else if (tmo < 0 || tmo > SWEEP_EVERY_MS)
+				tmo = SWEEP_EVERY_MS;
+		}
 
 		free_dead(b);
 		n = epoll_wait(b->ep, ev, NEVENTS, tmo);
@@ -975,6 +1076,9 @@ setup_fds(struct broker *b)
 		return blog(LOG_ERR, "unable to set up the event loop: %s",
 		    strerror(errno)), -1;
 	signal(SIGPIPE, SIG_IGN);
+	if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0)	/* invariant 7 */
+		return blog(LOG_ERR, "unable to become subreaper: %s",
+		    strerror(errno)), -1;
 	b->ev_listen = (struct evtag){ EV_LISTEN, NULL };
 	b->ev_signal = (struct evtag){ EV_SIGNAL, NULL };
 	ev.data.ptr = &b->ev_signal;

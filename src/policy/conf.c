@@ -107,6 +107,12 @@ broker_key(struct cstate *st, unsigned line, const char *key,
 	} else if (strcmp(key, "max-children-per-caller") == 0) {
 		if (parse_count(value, &b->max_per_caller) < 0)
 			want = "a number in 1..65536";
+	} else if (strcmp(key, "max-connections-per-caller") == 0) {
+		if (parse_count(value, &b->max_conns_per_caller) < 0)
+			want = "a number in 1..65536";
+	} else if (strcmp(key, "idle-timeout") == 0) {
+		if (parse_ms(value, &b->idle_timeout_ms) < 0)
+			want = "a duration such as 60s";
 	} else if (strcmp(key, "request-timeout") == 0) {
 		if (parse_ms(value, &b->request_timeout_ms) < 0)
 			want = "a duration such as 5s or 500ms";
