@@ -39,3 +39,20 @@ allowed() {
 	run $R "$@"
 	expect_status 0
 }
+
+# attack_probe : the sandbox probe (tests/helpers/probe.c, built by
+# mk/attacks.mk; compiled here if that copy is missing or stale) as
+# $SCRATCH/bin/rg-probe, root-owned 0755 as a rule's exec must be.
+# Sets P.
+attack_probe() {
+	mkdir -p "$SCRATCH/bin"
+	_b=$TOP/$BUILD/tests/helpers/rg-probe
+	if [ -x "$_b" ] && [ "$_b" -nt "$TOP/tests/helpers/probe.c" ]; then
+		cp "$_b" "$SCRATCH/bin/rg-probe"
+	else
+		cc -std=gnu11 -O1 -DPROBE_STANDALONE -o "$SCRATCH/bin/rg-probe" \
+			"$TOP/tests/helpers/probe.c" || fail "unable to build the probe"
+	fi
+	chmod 0755 "$SCRATCH/bin" "$SCRATCH/bin/rg-probe"
+	P=$SCRATCH/bin/rg-probe
+}

@@ -31,6 +31,16 @@
  *                         lnk_NAME=target for each symbolic link
  *   vfs PATH...           vfs_PATH=the mount flags of PATH (statvfs):
  *                         rw|ro and nosuid, nodev, noexec, nosymfollow
+ *   int80                 call getpid through the i386 entry (int 0x80)
+ *   tty [TEXT]            fd 0 as a terminal: session, /dev/tty,
+ *                         TIOCSCTTY, TIOCSPGRP, TIOCSTI of TEXT (plain and
+ *                         with high bits), TIOCLINUX subcodes
+ *   sys                   sys_NAME= for each call of the default deny
+ *                         list not covered by report, harmless arguments
+ *   hostname NAME         sethostname; uts_before= uts_after= nodenames
+ *   kill PID              kill(PID, 0): kill=OK or the errno name
+ *   exec PATH ARG...      execv PATH (argv[0] = PATH); exec=errno if not
+ *   spin                  burn CPU until killed
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -51,7 +61,11 @@
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <sys/syscall.h>
+#include <sys/time.h>
+#include <sys/timex.h>
+#include <sys/utsname.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 #include <sched.h>
 
@@ -433,6 +447,170 @@ mount_flags(int argc, char **argv)
 	return 0;
 }
 
+/* i386 getpid (20) through int 0x80: a filter that checks only the
+ * native arch would let every 32-bit number through. */
+static int
+int80(void)
+{
+#if defined(__x86_64__)
+	long rc;
+
+	fflush(stdout);
+	__asm__ volatile ("int $0x80" : "=a"(rc) : "a"(20L) : "memory");
+	printf("int80=%ld\n", rc);
+#else
+	printf("int80=unsupported\n");
+#endif
+	return 0;
+}
+
+static int
+tty(const char *text)
+{
+	int fd;
+
+	printf("isatty=%d\n", isatty(0));
+	printf("sid_is_pid=%d\n", getsid(0) == getpid());
+	fd = open("/dev/tty", O_RDWR | O_CLOEXEC);
+	res("devtty", fd);
+	if (fd >= 0)
+		close(fd);
+	res("tiocsctty", ioctl(0, TIOCSCTTY, 0));
+	{
+		pid_t pg = getpgrp();
+
+		res("tiocspgrp", ioctl(0, TIOCSPGRP, &pg));
+	}
+	for (const char *t = text; *t; t++) {
+		char c = *t;
+		int rc = ioctl(0, TIOCSTI, &c);
+
+		if (rc < 0 || t[1] == '\0') {
+			res("tiocsti", rc);
+			break;
+		}
+	}
+	for (const char *t = text; *t; t++) {
+		char c = *t;
+		long rc = syscall(SYS_ioctl, 0,
+		    0xffffffff00000000UL | (unsigned long)TIOCSTI, &c);
+
+		if (rc < 0 || t[1] == '\0') {
+			res("tiocsti_hi", rc);
+			break;
+		}
+	}
+	{
+		static const int sub[] = { 2, 3, 6, 11, 12 };
+
+		for (size_t i = 0; i < sizeof(sub) / sizeof(*sub); i++) {
+			char arg[8] = { (char)sub[i] }, key[32];
+
+			snprintf(key, sizeof(key), "tioclinux_%d", sub[i]);
+			res(key, ioctl(0, TIOCLINUX, arg));
+		}
+		{
+			char arg[8] = { 3 };
+
+			res("tioclinux_hi", syscall(SYS_ioctl, 0,
+			    0xffffffff00000000UL | (unsigned long)TIOCLINUX,
+			    arg));
+		}
+	}
+	return 0;
+}
+
+/* Every call fails harmlessly even unconfined: bad descriptors, bad
+ * pointers, flags that do not exist. */
+static int
+sys_tries(void)
+{
+	struct timespec ts = { 0, 0 };
+	struct timex tx;
+
+	memset(&tx, 0, sizeof(tx));
+	tx.modes = 0x8000;	/* no such mode */
+	res("sys_finit_module", syscall(SYS_finit_module, -1, "", 0));
+	res("sys_delete_module", syscall(SYS_delete_module,
+	    "rg_no_such_module", O_NONBLOCK));
+	res("sys_kexec_file_load", syscall(SYS_kexec_file_load, -1, -1, 0,
+	    NULL, 0xdead0000UL));
+	res("sys_reboot", syscall(SYS_reboot, 0, 0, 0, NULL));
+	res("sys_swapon", syscall(SYS_swapon, "/nonexistent-rg-probe", 0));
+	res("sys_swapoff", syscall(SYS_swapoff, "/nonexistent-rg-probe"));
+	res("sys_process_vm_readv", syscall(SYS_process_vm_readv, 1, NULL, 0,
+	    NULL, 0, 0));
+	res("sys_process_vm_writev", syscall(SYS_process_vm_writev, 1, NULL,
+	    0, NULL, 0, 0));
+	res("sys_perf_event_open", syscall(SYS_perf_event_open, NULL, 0, -1,
+	    -1, 0));
+	res("sys_add_key", syscall(SYS_add_key, "user", "rg", "x", 1,
+	    KEY_SPEC_SESSION_KEYRING_));
+	res("sys_request_key", syscall(SYS_request_key, "user", "rg", NULL,
+	    0));
+	res("sys_umount2", syscall(SYS_umount2, "/nonexistent-rg-probe", 0));
+	res("sys_pivot_root", syscall(SYS_pivot_root, "/nonexistent-rg-probe",
+	    "/nonexistent-rg-probe"));
+	res("sys_move_mount", syscall(SYS_move_mount, -1, "", -1, "", 0));
+	res("sys_open_tree", syscall(SYS_open_tree, -1, "", 0));
+	res("sys_fsopen", syscall(SYS_fsopen, "rg-no-such-fs", 0));
+	res("sys_fsconfig", syscall(SYS_fsconfig, -1, 0, NULL, NULL, 0));
+	res("sys_fsmount", syscall(SYS_fsmount, -1, 0, 0));
+	res("sys_fspick", syscall(SYS_fspick, -1, "", 0));
+	res("sys_mount_setattr", syscall(SYS_mount_setattr, -1, "", 0, NULL,
+	    0));
+	res("sys_setns", syscall(SYS_setns, -1, 0));
+	res("sys_open_by_handle_at", syscall(SYS_open_by_handle_at, -1, NULL,
+	    0));
+	res("sys_name_to_handle_at", syscall(SYS_name_to_handle_at, -1, "",
+	    NULL, NULL, 0));
+	res("sys_clock_settime", syscall(SYS_clock_settime, -1, &ts));
+	res("sys_clock_adjtime", syscall(SYS_clock_adjtime, -1, &tx));
+	res("sys_settimeofday", syscall(SYS_settimeofday, NULL, NULL));
+	res("sys_adjtimex", syscall(SYS_adjtimex, &tx));
+	res("sys_iopl", syscall(SYS_iopl, 0));
+	res("sys_ioperm", syscall(SYS_ioperm, 0, 0, 0));
+	res("sys_ptrace_attach", ptrace(PTRACE_ATTACH, 1, NULL, NULL));
+	res("sys_kexec_load", syscall(SYS_kexec_load, 0, 0, NULL,
+	    0xdead0000UL));
+	res("sys_init_module", syscall(SYS_init_module, NULL, 0, ""));
+	res("sys_userfaultfd", syscall(SYS_userfaultfd, 0));
+	res("sys_bpf", syscall(SYS_bpf, -1, NULL, 0));
+	res("sys_keyctl", syscall(SYS_keyctl, KEYCTL_GET_KEYRING_ID_,
+	    KEY_SPEC_SESSION_KEYRING_, 0));
+	res("sys_mount", mount("none", "/nonexistent-rg-probe", "tmpfs", 0,
+	    NULL));
+	res("sys_unshare_user", unshare(CLONE_NEWUSER));
+	res("sys_unshare_net", unshare(CLONE_NEWNET));
+	res("sys_personality_set", personality(ADDR_NO_RANDOMIZE));
+	res("sys_clone3", syscall(SYS_clone3, NULL, 0));
+	res("sys_getpid", syscall(SYS_getpid));
+	return 0;
+}
+
+static int
+set_hostname(const char *name)
+{
+	struct utsname u;
+
+	uname(&u);
+	printf("uts_before=%s\n", u.nodename);
+	res("sethostname", sethostname(name, strlen(name)));
+	uname(&u);
+	printf("uts_after=%s\n", u.nodename);
+	return 0;
+}
+
+static int
+spin(void)
+{
+	volatile unsigned long n = 0;
+
+	for (;;)
+		n++;
+	return 0;
+}
+
 int
 probe_main(int argc, char **argv)
 {
@@ -490,6 +668,26 @@ probe_main(int argc, char **argv)
 		printf("x32=%s\n", strerrorname_np(errno));
 		return 0;
 	}
+	if (strcmp(m, "int80") == 0)
+		return int80();
+	if (strcmp(m, "tty") == 0)
+		return tty(argc > 2 ? argv[2] : "id\n");
+	if (strcmp(m, "sys") == 0)
+		return sys_tries();
+	if (strcmp(m, "hostname") == 0 && argc > 2)
+		return set_hostname(argv[2]);
+	if (strcmp(m, "kill") == 0 && argc > 2) {
+		res("kill", kill((pid_t)atol(argv[2]), 0));
+		return 0;
+	}
+	if (strcmp(m, "exec") == 0 && argc > 2) {
+		fflush(stdout);
+		execv(argv[2], argv + 2);
+		printf("exec=%s\n", strerrorname_np(errno));
+		return 0;
+	}
+	if (strcmp(m, "spin") == 0)
+		return spin();
 	fprintf(stderr, "rg-probe: unknown mode %s\n", m);
 	return 2;
 }
