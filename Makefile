@@ -182,6 +182,7 @@ $(BUILD)/tests/unit/run: $(UNIT_OBJS) $(BUILD)/librootgate.a
 
 check: deps
 	$(MAKE) check-unit
+	$(MAKE) check-fuzz-regress
 	$(MAKE) check-e2e
 	$(MAKE) check-attacks
 
@@ -198,8 +199,8 @@ check-attacks: $(PROGS)
 
 check-asan: deps
 	$(MAKE) BUILD=build-asan OPT='-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all -DROOTGATE_FREE_AT_EXIT' \
-		LDFLAGS='-fsanitize=address,undefined' SANITIZED=1 check-unit check-e2e \
-		check-attacks
+		LDFLAGS='-fsanitize=address,undefined' SANITIZED=1 check-unit \
+		check-fuzz-regress check-e2e check-attacks
 
 demo: all
 	sh examples/demo.sh
@@ -264,7 +265,7 @@ uninstall:
 	rm -rf $(DESTDIR)$(DATADIR)
 
 clean:
-	rm -rf build build-asan
+	rm -rf build build-asan build-fuzz build-vg build-cov build-sb
 
 # the quality gates' own rules (fuzzing, valgrind, coverage, scan-build)
 include $(sort $(wildcard mk/*.mk))

@@ -1,0 +1,174 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * fuzz_rootwrap.c - oslo.rootwrap configurations: rootwrap.conf
+ * (rootwrap_parse_conf) and a *.filters file (rootwrap_parse_filters),
+ * both through rwini.c, then what policy_load_rootwrap does after them
+ * (the implicit privsep rule, the [rootgate] section, policy_finish), the
+ * lint, import-rootwrap's writer, a match of each rule against its own
+ * synopsis, and rwpath.c's realpath on each line of the input.
+ *
+ * Input: a filter file, loaded under a fixed rootwrap.conf. An input
+ * holding a line "%%" is instead rootwrap.conf (before the line) and the
+ * filter file (after it). Both parsers take buffers: no files are written.
+ */
+#define _GNU_SOURCE		/* memmem */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "constraint.h"
+#include "diag.h"
+#include "match.h"
+#include "policy.h"
+#include "rootwrap.h"
+#include "rwimport.h"
+#include "rwpath.h"
+#include "strv.h"
+#include "fuzz.h"
+
+#define MARK "%%\n"
+
+static const char default_conf[] = "[DEFAULT]\n"
+    "filters_path=/nonexistent/rootgate-fuzz\n"
+    "exec_dirs=/sbin,/usr/sbin,/bin,/usr/bin\n";
+
+static FILE *devnull;
+
+int
+LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	(void)argc;
+	(void)argv;
+	if ((devnull = fopen("/dev/null", "we")) == NULL) {
+		perror("fuzz_rootwrap: /dev/null");
+		abort();
+	}
+	return 0;
+}
+
+static void
+format_errs(const struct rg_errlist *errs)
+{
+	char buf[RG_ERR_MSGLEN + RG_ERR_FILELEN + 64];
+
+	for (size_t i = 0; i < errs->n; i++)
+		rg_err_format(&errs->v[i], buf, sizeof(buf));
+}
+
+static void
+self_match(const struct policy *p, const struct rule *r)
+{
+	const struct caller c = { 0, 0, "root", NULL, 0 };
+	char *const envp[] = { "PATH=/usr/bin:/bin", "LANG=C", NULL };
+	char **v = NULL;
+	size_t n = 0;
+	struct decision d;
+
+	if (strv_push(&v, &n, r->exec_src != NULL ? r->exec_src : r->exec) ==
+	    0 && (r->args_src == NULL || strv_split_words(&v, &n,
+	    r->args_src) == 0) && match_argv(p, &c, v, n, envp, &d) == 0) {
+		(void)decision_exit_status(&d);
+		decision_clear(&d);
+	}
+	strv_free(v, n);
+}
+
+static void
+inspect(const struct policy *p, const struct rw_conf *conf)
+{
+	struct rg_errlist warns = { 0 };
+	struct rwimport_stats st;
+	char buf[1024];
+
+	for (size_t i = 0; i < p->nrules; i++) {
+		const struct rule *r = &p->rules[i];
+
+		policy_lint_rule(r, &warns);
+		for (size_t k = 0; k < r->ncks; k++)
+			constraint_describe(&r->cks[k], buf, sizeof(buf));
+		if (i < 8)
+			self_match(p, r);
+	}
+	format_errs(&warns);
+	rg_errlist_free(&warns);
+	(void)rwimport_write(devnull, p, "fuzz-rootwrap.conf", conf, &st);
+	fflush(devnull);
+}
+
+/* As policy_load_rootwrap, from buffers. */
+static void
+load(const char *ctext, size_t clen, const char *ftext, size_t flen)
+{
+	const struct rw_opts o = { "/usr/sbin:/usr/bin:/sbin:/bin", false };
+	struct rg_errlist errs = { 0 };
+	struct rw_conf conf;
+	struct rg_err e = { 0 };
+	struct policy *p = NULL;
+	char buf[RG_ERR_MSGLEN + RG_ERR_FILELEN + 64];
+
+	if (rootwrap_parse_conf(ctext, clen, "fuzz-rootwrap.conf", &o, &conf,
+	    &e) != RW_OK) {
+		rg_err_format(&e, buf, sizeof(buf));
+		goto out;
+	}
+	if ((p = policy_new()) == NULL)
+		goto out;
+	p->use_syslog = false;	/* a decision here must log nothing */
+	if (rootwrap_parse_filters(p, ftext, flen, "fuzz.filters", &conf, &o,
+	    &errs) == 0 && rootwrap_add_privsep(p, &conf, &errs) == 0 &&
+	    rootwrap_apply_rootgate(p, &conf, &errs) == 0 &&
+	    policy_finish(p, &errs) == 0) {
+		p->linear = true;
+		inspect(p, &conf);
+	}
+out:
+	format_errs(&errs);
+	rg_errlist_free(&errs);
+	policy_free(p);
+	rootwrap_conf_free(&conf);
+}
+
+/* Python's realpath, as PathFilter applies it, on each line. */
+static void
+realpaths(const char *text, size_t len)
+{
+	char out[4096];
+	const char *l = text, *end = text + len;
+
+	for (int i = 0; i < 8 && l < end; i++) {
+		const char *nl = memchr(l, '\n', (size_t)(end - l));
+		size_t n = nl != NULL ? (size_t)(nl - l) : (size_t)(end - l);
+		char *s = strndup(l, n);
+
+		if (s != NULL)
+			(void)rwpath_realpath(s, out, sizeof(out));
+		free(s);
+		l += n + 1;
+	}
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	const char *m = NULL;
+	char *copy;
+
+	if (devnull == NULL)
+		LLVMFuzzerInitialize(NULL, NULL);
+	/* the parsers take (buf, len): an exact-size copy, no NUL after */
+	if ((copy = malloc(size > 0 ? size : 1)) == NULL)
+		return 0;
+	memcpy(copy, data, size);
+	if (size >= 3 && memcmp(copy, MARK, 3) == 0)
+		m = copy;
+	else if (size >= 4 && (m = memmem(copy, size, "\n" MARK, 4)) != NULL)
+		m++;
+	if (m == NULL)
+		load(default_conf, sizeof(default_conf) - 1, copy, size);
+	else
+		load(copy, (size_t)(m - copy), m + 3,
+		    size - (size_t)(m - copy) - 3);
+	realpaths(copy, size);
+	free(copy);
+	return 0;
+}
