@@ -56,3 +56,57 @@ attack_probe() {
 	chmod 0755 "$SCRATCH/bin" "$SCRATCH/bin/rg-probe"
 	P=$SCRATCH/bin/rg-probe
 }
+
+# attack_broker_up : a test user U (in no group but its own, which is the
+# socket group), a rootgated with the rules on stdin (@SCRATCH@ and
+# @USER@ replaced) and the probe; request-timeout 2s, shutdown-timeout
+# 1s. Sets U, C, S, LOG, DPID, AS (run as U), R (the client as U), P.
+# attack_broker_down (the EXIT trap) stops the daemon and removes U and
+# any users named in EXTRA_USERS.
+attack_broker_up() {
+	need_root
+	command -v useradd >/dev/null || skip "useradd missing"
+	command -v setpriv >/dev/null || skip "setpriv missing"
+	scratch
+	U=rgt$(od -An -N4 -tx1 /dev/urandom | tr -d " \n")
+	EXTRA_USERS=
+	useradd -M -r -s /usr/sbin/nologin "$U" ||
+		fail "unable to create the test user"
+	DPID=
+	trap 'attack_broker_down' EXIT
+	C=$SCRATCH/c
+	mkdir -p "$C/filters.d"
+	sed -e "s|@SCRATCH@|$SCRATCH|g" -e "s|@USER@|$U|g" \
+		> "$C/filters.d/attack.conf"
+	printf '[rootgate]\naudit-log = %s/audit.jsonl\nsyslog = no\nsocket-group = %s\nrequest-timeout = 2s\nshutdown-timeout = 1s\n' \
+		"$SCRATCH" "$U" > "$C/rootgate.conf"
+	chmod -R go-w "$C"
+	attack_probe
+	S=$SCRATCH/rootgate.sock
+	LOG=$SCRATCH/daemon.log
+	"$TOP/$BUILD/rootgated" --config "$C" --socket "$S" --foreground \
+		2>>"$LOG" &
+	DPID=$!
+	_i=0
+	until [ -S "$S" ]; do
+		_i=$((_i + 1))
+		[ $_i -lt 100 ] || fail "no socket: $(cat "$LOG")"
+		sleep 0.05
+	done
+	AS="setpriv --reuid=$U --regid=$U --init-groups"
+	R="$AS $RG --socket $S"
+}
+
+attack_broker_down() {
+	set +e
+	if [ -n "$DPID" ]; then
+		kill -TERM "$DPID" 2>/dev/null
+		wait "$DPID" 2>/dev/null
+	fi
+	for _u in "$U" $EXTRA_USERS; do
+		pkill -KILL -u "$_u" 2>/dev/null
+		userdel "$_u" 2>/dev/null
+	done
+	[ -z "${P:-}" ] || pkill -KILL -f "^$P " 2>/dev/null
+	rm -rf "$SCRATCH"
+}

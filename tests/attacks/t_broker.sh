@@ -6,58 +6,21 @@
 # daemon keeps serving everyone else, and every descriptor and worker
 # it took for the abuser is released.
 
-# ab_up : a test user U in the socket group, a daemon with the rules on
-# stdin (@SCRATCH@, @USER@ replaced). Sets U, S, R (client as U), AS
-# (run as U), DPID, LOG, ABUSE (abuse.py as U).
+# ab_up : attack_broker_up (rules on stdin) plus abuse.py as U: ABUSE.
+# Further users go into EXTRA_USERS, removed by attack_broker_down.
 ab_up() {
-	need_root
-	command -v useradd >/dev/null || skip "useradd missing"
 	[ -x /usr/bin/python3 ] || skip "/usr/bin/python3 missing"
-	scratch
-	U=rgt$(od -An -N4 -tx1 /dev/urandom | tr -d " \n")
-	U2=
-	U3=
-	useradd -M -r -s /usr/sbin/nologin "$U" ||
-		fail "unable to create the test user"
-	DPID=
-	trap 'ab_down' EXIT
-	C=$SCRATCH/c
-	mkdir -p "$C/filters.d"
-	sed -e "s|@SCRATCH@|$SCRATCH|g" -e "s|@USER@|$U|g" \
-		> "$C/filters.d/attack.conf"
-	printf '[rootgate]\naudit-log = %s/audit.jsonl\nsyslog = no\nsocket-group = %s\nrequest-timeout = 2s\nshutdown-timeout = 1s\n' \
-		"$SCRATCH" "$U" > "$C/rootgate.conf"
-	chmod -R go-w "$C"
+	attack_broker_up
 	cp "$TOP/tests/attacks/abuse.py" "$SCRATCH/abuse.py"
 	chmod 0644 "$SCRATCH/abuse.py"
-	S=$SCRATCH/rootgate.sock
-	LOG=$SCRATCH/daemon.log
-	"$TOP/$BUILD/rootgated" --config "$C" --socket "$S" --foreground \
-		2>>"$LOG" &
-	DPID=$!
-	_i=0
-	until [ -S "$S" ]; do
-		_i=$((_i + 1))
-		[ $_i -lt 100 ] || fail "no socket: $(cat "$LOG")"
-		sleep 0.05
-	done
-	AS="setpriv --reuid=$U --regid=$U --init-groups"
-	R="$AS $RG --socket $S"
 	ABUSE="$AS /usr/bin/python3 $SCRATCH/abuse.py $S"
+	trap 'ab_down' EXIT
 }
 
 ab_down() {
 	set +e
-	if [ -n "$DPID" ]; then
-		kill -TERM "$DPID" 2>/dev/null
-		wait "$DPID" 2>/dev/null
-	fi
-	for _u in "$U" $U2 $U3; do
-		pkill -KILL -u "$_u" 2>/dev/null
-		userdel "$_u" 2>/dev/null
-	done
-	pkill -KILL -f "^/usr/bin/sleep 7[0-9]$" 2>/dev/null
-	rm -rf "$SCRATCH"
+	pkill -KILL -f "^/usr/bin/sleep 7[0-9]$"
+	attack_broker_down
 }
 
 AB_RULES='[true]
@@ -234,6 +197,7 @@ t_broker_idle_connection() {
 t_broker_connection_flood() {
 	ab_std
 	U2=${U}f
+	EXTRA_USERS="$EXTRA_USERS $U2"
 	useradd -M -r -s /usr/sbin/nologin -G "$U" "$U2" ||
 		fail "unable to create the flooding user"
 	: > "$SCRATCH/hold.out"
@@ -284,6 +248,7 @@ P
 t_broker_caller_not_in_callers() {
 	ab_std
 	U2=${U}b
+	EXTRA_USERS="$EXTRA_USERS $U2"
 	useradd -M -r -s /usr/sbin/nologin -G "$U" "$U2" ||
 		fail "unable to create the second user"
 	run setpriv --reuid="$U2" --regid="$U2" --init-groups "$RG" \
@@ -302,6 +267,7 @@ t_broker_caller_not_in_callers() {
 t_broker_not_in_socket_group() {
 	ab_std
 	U3=${U}c
+	EXTRA_USERS="$EXTRA_USERS $U3"
 	useradd -M -r -s /usr/sbin/nologin "$U3" ||
 		fail "unable to create the third user"
 	n0=$(wc -l < "$SCRATCH/audit.jsonl")

@@ -254,52 +254,6 @@ os.execv(sys.argv[1], sys.argv[1:])' $R rg-probe sleep 30
 
 # --- the broker -----------------------------------------------------------
 
-# sg_broker_up : a test user, a daemon with the rules on stdin (@SCRATCH@
-# and @USER@ replaced). Sets U, S, R (client as U), DPID, LOG.
-sg_broker_up() {
-	need_root
-	command -v useradd >/dev/null || skip "useradd missing"
-	scratch
-	U=rgt$(od -An -N4 -tx1 /dev/urandom | tr -d " \n")
-	useradd -M -r -s /usr/sbin/nologin "$U" ||
-		fail "unable to create the test user"
-	DPID=
-	trap 'sg_broker_down' EXIT
-	C=$SCRATCH/c
-	mkdir -p "$C/filters.d"
-	sed -e "s|@SCRATCH@|$SCRATCH|g" -e "s|@USER@|$U|g" \
-		> "$C/filters.d/attack.conf"
-	printf '[rootgate]\naudit-log = %s/audit.jsonl\nsyslog = no\nsocket-group = %s\nrequest-timeout = 2s\nshutdown-timeout = 1s\n' \
-		"$SCRATCH" "$U" > "$C/rootgate.conf"
-	chmod -R go-w "$C"
-	attack_probe
-	S=$SCRATCH/rootgate.sock
-	LOG=$SCRATCH/daemon.log
-	"$TOP/$BUILD/rootgated" --config "$C" --socket "$S" --foreground \
-		2>>"$LOG" &
-	DPID=$!
-	_i=0
-	until [ -S "$S" ]; do
-		_i=$((_i + 1))
-		[ $_i -lt 100 ] || fail "no socket: $(cat "$LOG")"
-		sleep 0.05
-	done
-	AS="setpriv --reuid=$U --regid=$U --init-groups"
-	R="$AS $RG --socket $S"
-}
-
-sg_broker_down() {
-	set +e
-	if [ -n "$DPID" ]; then
-		kill -TERM "$DPID" 2>/dev/null
-		wait "$DPID" 2>/dev/null
-	fi
-	pkill -KILL -u "$U" 2>/dev/null
-	[ -z "${P:-}" ] || pkill -KILL -f "^$P " 2>/dev/null
-	userdel "$U" 2>/dev/null
-	rm -rf "$SCRATCH"
-}
-
 sg_fds() {
 	ls "/proc/$DPID/fd" | wc -l
 }
@@ -326,7 +280,7 @@ callers = @USER@'
 # runs: the daemon sees the connection close, kills the worker, and the
 # worker's death takes the pid namespace with it: nothing survives.
 t_signals_broker_client_killed() {
-	sg_broker_up <<P
+	attack_broker_up <<P
 $SG_BROKER_RULES
 P
 	sg_serving
@@ -346,7 +300,7 @@ P
 # not outlive it either - otherwise a caller escapes the rule's timeout
 # and max-children-per-caller by killing its own clients.
 t_signals_broker_client_killed_no_pidns() {
-	sg_broker_up <<P
+	attack_broker_up <<P
 [probe-sleep]
 exec = @SCRATCH@/bin/rg-probe
 args = sleep <n>
@@ -371,7 +325,7 @@ P
 # the command shutdown-timeout (1 s), kills it, and exits 0 with the
 # socket removed and nothing left behind.
 t_signals_broker_daemon_sigterm() {
-	sg_broker_up <<P
+	attack_broker_up <<P
 $SG_BROKER_RULES
 P
 	sg_start $R rg-probe sleep 30
@@ -395,7 +349,7 @@ P
 # A storm of SIGHUPs (each a reload): the daemon reloads, keeps serving,
 # and holds no more descriptors than before.
 t_signals_broker_sighup_storm() {
-	sg_broker_up <<P
+	attack_broker_up <<P
 $SG_BROKER_RULES
 P
 	sg_serving
@@ -414,7 +368,7 @@ P
 # SIGPIPE to the daemon, and a client that leaves before its reply (the
 # daemon's write then fails with EPIPE): the daemon ignores both.
 t_signals_broker_sigpipe_ignored() {
-	sg_broker_up <<P
+	attack_broker_up <<P
 $SG_BROKER_RULES
 P
 	kill -PIPE "$DPID"
@@ -434,7 +388,7 @@ P
 # The caller (an unprivileged user in socket-group) tries to signal the
 # daemon and the root command it started: EPERM, and both live on.
 t_signals_broker_user_cannot_signal() {
-	sg_broker_up <<P
+	attack_broker_up <<P
 $SG_BROKER_RULES
 P
 	sg_start $R rg-probe sleep 30

@@ -173,49 +173,13 @@ P
 # --- broker mode ---------------------------------------------------------
 
 tt_broker_up() {
-	need_root
-	command -v useradd >/dev/null || skip "useradd missing"
-	scratch
-	U=rgt$(od -An -N4 -tx1 /dev/urandom | tr -d " \n")
-	useradd -M -r -s /usr/sbin/nologin "$U" ||
-		fail "unable to create the test user"
-	DPID=
-	trap 'tt_broker_down' EXIT
-	C=$SCRATCH/c
-	mkdir -p "$C/filters.d"
-	cat > "$C/filters.d/attack.conf" <<P
+	attack_broker_up <<'P'
 [probe]
-exec = $SCRATCH/bin/rg-probe
+exec = @SCRATCH@/bin/rg-probe
 args = tty <text>
-<text> = regex [a-z; A-Z\\n]+
-callers = $U
+<text> = regex [a-z; A-Z\n]+
+callers = @USER@
 P
-	printf '[rootgate]\naudit-log = %s/audit.jsonl\nsyslog = no\nsocket-group = %s\nrequest-timeout = 2s\nshutdown-timeout = 1s\n' \
-		"$SCRATCH" "$U" > "$C/rootgate.conf"
-	chmod -R go-w "$C"
-	attack_probe
-	S=$SCRATCH/rootgate.sock
-	"$TOP/$BUILD/rootgated" --config "$C" --socket "$S" --foreground \
-		2>>"$SCRATCH/daemon.log" &
-	DPID=$!
-	_i=0
-	until [ -S "$S" ]; do
-		_i=$((_i + 1))
-		[ $_i -lt 100 ] || fail "no socket: $(cat "$SCRATCH/daemon.log")"
-		sleep 0.05
-	done
-	R="setpriv --reuid=$U --regid=$U --init-groups $RG --socket $S"
-}
-
-tt_broker_down() {
-	set +e
-	if [ -n "$DPID" ]; then
-		kill -TERM "$DPID" 2>/dev/null
-		wait "$DPID" 2>/dev/null
-	fi
-	pkill -KILL -u "$U" 2>/dev/null
-	userdel "$U" 2>/dev/null
-	rm -rf "$SCRATCH"
 }
 
 # Through the broker the caller's terminal travels as a descriptor to a
