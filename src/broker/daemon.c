@@ -38,6 +38,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -112,6 +113,7 @@ struct conn {
 	char *payload;
 	size_t have;		/* bytes of the current frame */
 	bool hdr_ok;
+	bool idle;		/* CS_RECV after a reply, nothing since */
 	struct proto_hdr hdr;
 	int fds[CMSG_FDS];	/* received with the current frame */
 	int nfds;
@@ -120,7 +122,6 @@ struct conn {
 	int64_t deadline;	/* CS_RECV: request-timeout from the first
 				   byte or the connection, idle-timeout
 				   after a reply; else -1 */
-	bool idle;		/* CS_RECV after a reply, nothing since */
 	struct polref *pol;	/* CS_WAIT, CS_RUN */
 	struct decision d;
 	bool decided;
@@ -915,22 +916,29 @@ is_worker(const struct broker *b, pid_t pid)
 static bool
 sweep_strays(const struct broker *b)
 {
-	char path[64];
+	char path[64], *word = NULL;
+	const char *bad;
+	size_t cap = 0;
 	bool left = false;
 	FILE *fp;
-	long pid;
 
 	snprintf(path, sizeof(path), "/proc/self/task/%ld/children",
 	    (long)syscall(SYS_gettid));
 	if ((fp = fopen(path, "re")) == NULL)
 		return false;
-	while (fscanf(fp, "%ld", &pid) == 1) {
-		if (pid <= 0 || is_worker(b, (pid_t)pid))
+	/* "pid pid ... " */
+	while (getdelim(&word, &cap, ' ', fp) > 0) {
+		pid_t pid;
+
+		word[strcspn(word, " \n")] = '\0';
+		pid = (pid_t)strtonum(word, 1, INT_MAX, &bad);
+		if (bad != NULL || is_worker(b, pid))
 			continue;
-		(void)kill((pid_t)pid, SIGKILL);
-		if (waitpid((pid_t)pid, NULL, WNOHANG | __WALL) != (pid_t)pid)
+		(void)kill(pid, SIGKILL);
+		if (waitpid(pid, NULL, WNOHANG | __WALL) != pid)
 			left = true;
 	}
+	free(word);
 	fclose(fp);
 	return left;
 }

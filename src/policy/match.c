@@ -45,7 +45,7 @@
 #define MATCH_STEP_LIMIT 100000
 #define MATCH_DEPTH_LIMIT 2048	/* ~1.5 KiB of stack each: ~3 MiB */
 #define DEPTH_FRAME	2048	/* stack per level, rounded up */
-#define DEPTH_RESERVE	(256 * 1024)	/* for everything else */
+#define DEPTH_RESERVE	((rlim_t)256 * 1024)	/* for everything else */
 #define ESC_MAX 64
 
 enum kkind { K_SEQ, K_REP, K_UNORD };
