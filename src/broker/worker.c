@@ -27,6 +27,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cov.h"
 #include "exitcode.h"
 #include "match.h"
 #include "policy.h"
@@ -40,6 +41,15 @@
 
 _Static_assert(sizeof(struct worker_report) <= 4096,
     "a report must be one atomic pipe write");
+
+/* Every way out of the worker, which is outside the sandbox: a coverage
+ * build writes its counters first (cov.h). */
+static void __attribute__((noreturn))
+worker_exit(int status)
+{
+	rg_cov_flush();
+	_exit(status);
+}
 
 static void
 addline(struct worker_report *r, const char *line)
@@ -87,7 +97,7 @@ run_and_report(const struct decision *d, const char *q)
 	}
 	/* nothing to do if it fails: the daemon reports a lost worker */
 	if (write(REPORT_FD, &r, sizeof(r)) != (ssize_t)sizeof(r))
-		_exit(RG_EXIT_INTERNAL);
+		worker_exit(RG_EXIT_INTERNAL);
 }
 
 static void __attribute__((noreturn))
@@ -97,15 +107,15 @@ worker_main(const struct decision *d, const int fds[3], int wfd,
 	/* invariant 1; the daemon keeps 0-2 open, so fds[] are >= 3 */
 	for (int i = 0; i < 3; i++)
 		if (dup2(fds[i], i) < 0)
-			_exit(RG_EXIT_INTERNAL);
+			worker_exit(RG_EXIT_INTERNAL);
 	if (wfd != REPORT_FD && dup3(wfd, REPORT_FD, O_CLOEXEC) < 0)
-		_exit(RG_EXIT_INTERNAL);
+		worker_exit(RG_EXIT_INTERNAL);
 	if (syscall(SYS_close_range, REPORT_FD + 1, ~0U, 0) < 0)
-		_exit(RG_EXIT_INTERNAL);
+		worker_exit(RG_EXIT_INTERNAL);
 	/* the daemon ignores SIGPIPE; the command must not inherit that */
 	signal(SIGPIPE, SIG_DFL);
 	run_and_report(d, q);
-	_exit(0);
+	worker_exit(0);
 }
 
 int
