@@ -131,8 +131,20 @@ UNIT_SRCS = \
 	tests/unit/test_rootwrap.c \
 	tests/unit/test_audit.c \
 	tests/unit/test_proto.c \
+	tests/unit/test_proto_more.c \
+	tests/unit/test_pathcanon_more.c \
+	tests/unit/test_match_more.c \
+	tests/unit/test_conf_more.c \
+	tests/unit/test_rwimport_more.c \
+	tests/unit/test_rwpath_more.c \
+	tests/unit/test_constraint_more.c \
+	tests/unit/test_rootwrap_more.c \
+	tests/unit/failalloc.c \
 	tests/helpers/probe.c
 UNIT_OBJS = $(UNIT_SRCS:%.c=$(BUILD)/%.o)
+# allocation failure injection (tests/unit/failalloc.h): these calls, in
+# the runner and everything linked into it, go through its wrappers
+FAILALLOC_WRAP = malloc calloc realloc reallocarray strdup strndup
 
 PROGS = $(BUILD)/rootgate $(BUILD)/rootgate-rootwrap $(BUILD)/rootgated
 
@@ -178,7 +190,8 @@ $(BUILD)/rootgate-rootwrap: $(BUILD)/src/cli/rootgate_rootwrap.o $(BUILD)/libroo
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
 $(BUILD)/tests/unit/run: $(UNIT_OBJS) $(BUILD)/librootgate.a
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) $(CHECK_LIBS)
+	$(CC) $(ALL_LDFLAGS) $(FAILALLOC_WRAP:%=-Wl,--wrap=%) -o $@ $^ \
+		$(PKG_LIBS) $(CHECK_LIBS)
 
 check: deps
 	$(MAKE) check-unit

@@ -396,8 +396,12 @@ regex_dash_word(struct emit *e, const struct constraint *ck, const char *pat)
 	for (size_t i = 0; i < br.n; i++) {
 		char *esc = malloc(2 * strlen(br.v[i]) + 1), *o = esc, *n;
 
-		if (esc == NULL)
+		if (esc == NULL) {
+			/* not a shorter list: that would drop alternatives */
+			free(alt);
+			alt = NULL;
 			break;
+		}
 		for (const char *s = br.v[i] + pl; *s; s++) {
 			if (strchr("\\.^$*+?{}[]|()", *s) != NULL)
 				*o++ = '\\';
@@ -819,17 +823,20 @@ user_ok(const char *u)
 
 /* names of the rootwrap EnvFilter variables (its PEF_ENV templates) */
 static void
-env_names(const struct pel *p, struct words *w)
+env_names(struct emit *e, const struct pel *p, struct words *w)
 {
 	if (p->kind == PE_TEMPLATE && (p->flags & PEF_ENV)) {
 		size_t n = strlen(p->lit);
 
+		/* a variable left out would change the command's run */
 		if (n > 0 && strv_push_owned(&w->v, &w->n,
-		    strndup(p->lit, n - 1)) < 0)
+		    strndup(p->lit, n - 1)) < 0) {
+			fail(e, "out of memory");
 			return;
+		}
 	}
 	for (size_t i = 0; i < p->nkids; i++)
-		env_names(&p->kids[i], w);
+		env_names(e, &p->kids[i], w);
 }
 
 /* "args = ..." over as many indented lines as needed */
@@ -945,7 +952,7 @@ write_rule(FILE *out, const struct rule *r, const struct rw_conf *conf,
 			free(param_word(&e, &r->cks[i]));
 	check_cmd_word(&e);
 	emit_pattern(&e);
-	env_names(&r->pattern, &env);
+	env_names(&e, &r->pattern, &env);
 	if (e.why[0] == '\0') {
 		section_name(r->name, used, name, sizeof(name));
 		if ((mem = open_memstream(&text, &len)) == NULL)

@@ -153,12 +153,14 @@ handler(void *user, const char *section, const char *key, const char *value)
 			    section);
 		st->cur.name = strdup(section);
 		st->cur.line = st->src->section_line;
-		st->have_cur = true;
 		if (st->cur.name == NULL) {
+			/* no current rule: the next key must not compare
+			 * its section with a NULL name */
 			rg_errlist_add(st->errs, 0, st->file, line, "out of "
 			    "memory");
 			return 1;
 		}
+		st->have_cur = true;
 	}
 	/* inih hands a continuation line over as the same key again */
 	if (st->src->cont && st->cur.nkv > 0 &&

@@ -1092,6 +1092,7 @@ translate(struct policy *p, struct fctx *f, const struct rwini_kv *kv)
 	f->name = kv->key;
 	f->line = kv->line;
 	if (split_fields(kv->value, &fields, &nf) < 0) {
+		strv_free(fields, nf);	/* the fields split so far */
 		rg_errlist_add(f->errs, 0, f->file, f->line, "out of memory");
 		return -1;
 	}
