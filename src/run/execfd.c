@@ -86,9 +86,12 @@ execfd_open(const char *path, int *missing, struct rg_err *err)
 	return fd;
 }
 
+/* Child only (between clone3 and exec): no gcov counters; doc/quality.md. */
+/* GCOVR_EXCL_START */
 int
 execfd_exec(int fd, char *const *argv, char *const *envp)
 {
 	/* Raw syscall: the glibc wrapper exists only since 2.34. */
 	return (int)syscall(SYS_execveat, fd, "", argv, envp, AT_EMPTY_PATH);
 }
+/* GCOVR_EXCL_STOP */

@@ -136,6 +136,8 @@ sandbox_release(struct sbx_prepared *p)
 	sbx_cgroup_remove(p);
 }
 
+/* Child only (between clone3 and exec): no gcov counters; doc/quality.md. */
+/* GCOVR_EXCL_START */
 bool
 sandbox_has_init(const struct sbx_prepared *p)
 {
@@ -354,3 +356,4 @@ sandbox_confine_init(const struct sbx_enter *e, enum sbx_stage *stage,
 	    e->prep->ninit_bpf));
 	return 0;
 }
+/* GCOVR_EXCL_STOP */
