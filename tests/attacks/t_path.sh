@@ -289,29 +289,35 @@ t_path_race_symlink_swap() {
 	setpriv --reuid="$U" --regid="$U" --clear-groups cat "$SCRATCH/secret" \
 		>/dev/null 2>&1 && fail "the test user can read the secret itself"
 	cat > "$SCRATCH/swap.py" <<'PY'
-import ctypes, sys, time
+import ctypes, os, sys, time
 libc = ctypes.CDLL(None, use_errno=True)
 AT_FDCWD, RENAME_EXCHANGE = -100, 2
-base, dur = sys.argv[1], float(sys.argv[2])
+base, stop, limit = sys.argv[1], sys.argv[2], time.time() + float(sys.argv[3])
 pairs = [(base + "/" + n, base + "/" + n + ".alt") for n in ("x", "d", "w")]
 pairs = [(a.encode(), b.encode()) for a, b in pairs]
-n, end = 0, time.time() + dur
-while time.time() < end:
+n = 0
+while time.time() < limit:
     for a, b in pairs:
         if libc.renameat2(AT_FDCWD, a, AT_FDCWD, b, RENAME_EXCHANGE) != 0:
             sys.exit("renameat2: errno %d" % ctypes.get_errno())
     n += 1
+    if n % 1000 == 0 and os.path.exists(stop):
+        break
 print(n)
 PY
+	# 24 s, and on (up to 60 s more, on a slow machine) until 100 runs
 	dur=24
 	setpriv --reuid="$U" --regid="$U" --clear-groups \
-		"$PY" "$SCRATCH/swap.py" "$B" "$((dur + 5))" > "$SCRATCH/swaps" &
+		"$PY" "$SCRATCH/swap.py" "$B" "$SCRATCH/stop" "$((dur + 90))" \
+		> "$SCRATCH/swaps" &
 	SWP=$!
 	sleep 0.3
 	runs=0 ok=0 denied=0 cmdfail=0 other=0
 	end=$(($(date +%s) + dur))
+	hardend=$((end + 60))
 	: > "$SCRATCH/all.out"
-	while [ "$(date +%s)" -lt "$end" ]; do
+	while [ "$(date +%s)" -lt "$end" ] ||
+		{ [ "$runs" -lt 100 ] && [ "$(date +%s)" -lt "$hardend" ]; }; do
 		for a in "cat $B/x" "cat $B/d/x" "tee $B/w"; do
 			set +e
 			echo PWNED | $R $a >"$SCRATCH/.out" 2>"$SCRATCH/.err"
@@ -333,6 +339,7 @@ PY
 			esac
 		done
 	done
+	: > "$SCRATCH/stop"
 	wait "$SWP" || fail "the swapper failed"
 	SWP=
 	echo "    race: $runs runs ($ok on the harmless file, $denied denied," \
