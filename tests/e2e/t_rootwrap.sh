@@ -41,7 +41,9 @@ both() {
 	rst=$?
 	set -e
 	sed "s|^$_o: |rw: |" "$SCRATCH/o.tmp" >"$SCRATCH/o.err"
-	sed "s|^$RGRW: |rw: |" "$SCRATCH/r.tmp" >"$SCRATCH/r.err"
+	# under check-valgrind argv[0] is the real program, not $RGRW
+	sed -e "s|^$RGRW: |rw: |" -e "s|^[^ :]*/rootgate-rootwrap: |rw: |" \
+	    "$SCRATCH/r.tmp" >"$SCRATCH/r.err"
 	[ "$ost" -eq "$rst" ] || fail "$*: status oslo $ost, rootgate $rst; " \
 	    "stderr oslo: $(cat "$SCRATCH/o.err") rootgate: $(cat "$SCRATCH/r.err")"
 	cmp -s "$SCRATCH/o.err" "$SCRATCH/r.err" || fail "$*: stderr differs:" \
