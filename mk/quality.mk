@@ -65,7 +65,7 @@ check-valgrind: deps-qa
 		tail -n 1 $(VG_LOGS)/unit-$$s.out; \
 		grep -q '^100%: Checks: [1-9]' $(VG_LOGS)/unit-$$s.out || st=1; \
 	done; echo $$st > $(VG_LOGS)/unit.status
-	-BUILD=$(VG_BUILD)/wrap sh tests/e2e/run.sh \
+	-BUILD=$(VG_BUILD)/wrap ROOTGATE_VALGRIND=1 sh tests/e2e/run.sh \
 		> $(VG_LOGS)/e2e.out 2>&1; echo $$? > $(VG_LOGS)/e2e.status; \
 		tail -n 2 $(VG_LOGS)/e2e.out
 	-BUILD=$(VG_BUILD)/wrap sh tests/e2e/run.sh tests/valgrind \

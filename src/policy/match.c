@@ -12,9 +12,9 @@
  *    (a denial past that), recursion to MATCH_DEPTH_LIMIT nested
  *    occurrences: the matcher recurses once per argument it consumes, so
  *    without it 20000 arguments to a "<w>..." rule overflowed the stack
- *    (a crash, SIGSEGV) long before the step limit. The limit shrinks
- *    with RLIMIT_STACK, which the caller sets: ulimit -s 512 must not turn
- *    2000 arguments into a crash either.
+ *    (a crash, SIGSEGV) long before the step limit. The stack it uses is
+ *    also measured against RLIMIT_STACK, which the caller sets: ulimit -s
+ *    512 must not turn 2000 arguments into a crash either.
  * 4. The environment is built from nothing: the fixed PATH, sane locale
  *    variables, the rule's keep list, the rule's set list - except for a
  *    rule with env_passthrough (rootwrap: sudo has already reset it).
@@ -30,11 +30,13 @@
  *    is run as it was matched: its command word becomes the leaf rule's
  *    executable.
  */
+#define _GNU_SOURCE	/* pthread_getattr_np */
 #include <limits.h>
+#include <pthread.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 
 #include "constraint.h"
 #include "match.h"
@@ -44,8 +46,7 @@
 
 #define MATCH_STEP_LIMIT 100000
 #define MATCH_DEPTH_LIMIT 2048	/* ~1.5 KiB of stack each: ~3 MiB */
-#define DEPTH_FRAME	2048	/* stack per level, rounded up */
-#define DEPTH_RESERVE	((rlim_t)256 * 1024)	/* for everything else */
+#define STACK_RESERVE	((uintptr_t)256 * 1024)	/* for everything else */
 #define ESC_MAX 64
 
 enum kkind { K_SEQ, K_REP, K_UNORD };
@@ -64,7 +65,7 @@ struct mstate {
 	size_t argc;
 	unsigned long steps;
 	unsigned depth;		/* match_once nesting (invariant 3) */
-	unsigned maxdepth;	/* its limit, from RLIMIT_STACK */
+	uintptr_t stack_floor;	/* lowest stack address, 0 = unknown */
 	bool limit;
 	size_t fail_i;		/* deepest failure */
 	int fail_prio;		/* at equal depth, the more telling one */
@@ -275,19 +276,39 @@ bind(struct mstate *st, const struct pel *e, size_t i)
 		st->bound[i] = e;
 }
 
-/* Invariant 3: how deep the matcher may recurse on this stack. */
-static unsigned
-depth_limit(void)
-{
-	struct rlimit rl;
-	rlim_t room;
+/*
+ * Invariant 3: the lowest address this thread's stack may grow to, as
+ * the kernel will allow it (glibc derives it, for the main thread, from
+ * the [stack] mapping and RLIMIT_STACK, which the caller sets, and
+ * which argv and the environment already use part of). Looked up once
+ * per thread: it reads /proc/self/maps.
+ */
+static __thread uintptr_t stack_floor;
 
-	if (getrlimit(RLIMIT_STACK, &rl) < 0 || rl.rlim_cur == RLIM_INFINITY)
-		return MATCH_DEPTH_LIMIT;
-	if (rl.rlim_cur <= DEPTH_RESERVE)
-		return 0;
-	room = (rl.rlim_cur - DEPTH_RESERVE) / DEPTH_FRAME;
-	return room < MATCH_DEPTH_LIMIT ? (unsigned)room : MATCH_DEPTH_LIMIT;
+static void
+stack_start(struct mstate *st)
+{
+	pthread_attr_t attr;
+	void *addr;
+	size_t size;
+
+	if (stack_floor == 0 && pthread_getattr_np(pthread_self(), &attr) == 0) {
+		if (pthread_attr_getstack(&attr, &addr, &size) == 0)
+			stack_floor = (uintptr_t)addr;
+		pthread_attr_destroy(&attr);
+	}
+	/* unknown: deny past the depth limit only (8 MiB is plenty) */
+	st->stack_floor = stack_floor;
+}
+
+/* Less than STACK_RESERVE left below this frame (the stack grows down). */
+static bool
+stack_exhausted(const struct mstate *st)
+{
+	uintptr_t here = (uintptr_t)__builtin_frame_address(0);
+
+	return st->stack_floor != 0 &&
+	    (here < st->stack_floor || here - st->stack_floor < STACK_RESERVE);
 }
 
 /* one occurrence of e at i, then k */
@@ -349,7 +370,7 @@ match_once(struct mstate *st, const struct pel *e, size_t i,
 {
 	bool r;
 
-	if (st->depth >= st->maxdepth) {
+	if (st->depth >= MATCH_DEPTH_LIMIT || stack_exhausted(st)) {
 		st->limit = true;
 		return false;
 	}
@@ -608,7 +629,7 @@ try_rule(const struct policy *p, const struct rule *r, char *const *a,
 	struct cont top = { K_SEQ, &r->pattern, 0, 0, NULL };
 
 	memset(st, 0, sizeof(*st));
-	st->maxdepth = depth_limit();
+	stack_start(st);
 	st->p = p;
 	st->rule = r;
 	if (r->cmd_in_pattern) {
@@ -847,10 +868,10 @@ match_argv(const struct policy *p, const struct caller *c,
 	}
 	for (size_t j = 0; j < n; j++) {
 		const struct rule *r = &p->rules[idx[j]];
-		struct mstate st = { .argv = argv + 1, .argc = argc - 1,
-		    .maxdepth = depth_limit() };
+		struct mstate st = { .argv = argv + 1, .argc = argc - 1 };
 		struct cont top = { K_SEQ, &r->pattern, 0, 0, NULL };
 
+		stack_start(&st);
 		if (!run_k(&st, 0, &top)) {
 			if (st.limit)
 				add_miss(d, r, 0, "pattern match limit reached");

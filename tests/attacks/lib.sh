@@ -110,3 +110,14 @@ attack_broker_down() {
 	[ -z "${P:-}" ] || pkill -KILL -f "^$P " 2>/dev/null
 	rm -rf "$SCRATCH"
 }
+
+# bound N : N (a time within which something must end: it does not hang),
+# 20 times N in a sanitizer build (make check-asan), which runs that much
+# slower. Not a speed target: those are in bench/.
+bound() {
+	if [ "${ROOTGATE_SANITIZED:-}" = 1 ]; then
+		echo $(($1 * 20))
+	else
+		echo "$1"
+	fi
+}
