@@ -30,13 +30,12 @@
  *    is run as it was matched: its command word becomes the leaf rule's
  *    executable.
  */
-#define _GNU_SOURCE	/* pthread_getattr_np */
 #include <limits.h>
-#include <pthread.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include "constraint.h"
 #include "match.h"
@@ -277,28 +276,39 @@ bind(struct mstate *st, const struct pel *e, size_t i)
 }
 
 /*
- * Invariant 3: the lowest address this thread's stack may grow to, as
- * the kernel will allow it (glibc derives it, for the main thread, from
- * the [stack] mapping and RLIMIT_STACK, which the caller sets, and
- * which argv and the environment already use part of). Looked up once
- * per thread: it reads /proc/self/maps.
+ * Invariant 3: the lowest address the main thread's stack may grow to:
+ * its top less RLIMIT_STACK (which the caller sets). The top is found
+ * from the environment's strings, which exec places at the very top,
+ * above argv's (which a caller can make a megabyte long); the exec'd
+ * file name and the end marker above them fit in the slack. glibc's
+ * pthread_getattr_np would read /proc/self/maps, and under valgrind
+ * reports only what is mapped so far. 0 when unknown (no environment):
+ * then only the depth limit applies.
  */
-static __thread uintptr_t stack_floor;
+#define TOP_SLACK	((uintptr_t)16 * 1024)
+
+extern char **environ;
 
 static void
 stack_start(struct mstate *st)
 {
-	pthread_attr_t attr;
-	void *addr;
-	size_t size;
+	uintptr_t here = (uintptr_t)__builtin_frame_address(0), top = 0;
+	struct rlimit rl;
 
-	if (stack_floor == 0 && pthread_getattr_np(pthread_self(), &attr) == 0) {
-		if (pthread_attr_getstack(&attr, &addr, &size) == 0)
-			stack_floor = (uintptr_t)addr;
-		pthread_attr_destroy(&attr);
+	for (char **e = environ; e != NULL && *e != NULL; e++) {
+		uintptr_t a = (uintptr_t)*e;
+
+		/* strings set later live on the heap, below us */
+		if (a > here && a + strlen(*e) + 1 > top)
+			top = a + strlen(*e) + 1;
 	}
-	/* unknown: deny past the depth limit only (8 MiB is plenty) */
-	st->stack_floor = stack_floor;
+	st->stack_floor = 0;
+	if (top == 0 || getrlimit(RLIMIT_STACK, &rl) < 0)
+		return;
+	if (rl.rlim_cur == RLIM_INFINITY)
+		rl.rlim_cur = (rlim_t)8 * 1024 * 1024;
+	if (top + TOP_SLACK > rl.rlim_cur)
+		st->stack_floor = top + TOP_SLACK - rl.rlim_cur;
 }
 
 /* Less than STACK_RESERVE left below this frame (the stack grows down). */
