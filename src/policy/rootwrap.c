@@ -570,8 +570,10 @@ set_user(struct rule *r, const char *run_as)
 	    0 ? -1 : 0;
 }
 
+/* A rule for filter line value, running exec_path as run_as. */
 static struct rule *
-new_rule(struct policy *p, const struct fctx *f, const char *value)
+new_rule(struct policy *p, const struct fctx *f, const char *value,
+    const char *exec_path, const char *run_as)
 {
 	struct rule *v = reallocarray(p->rules, p->nrules + 1, sizeof(*v));
 	struct rule *r;
@@ -592,7 +594,8 @@ new_rule(struct policy *p, const struct fctx *f, const char *value)
 	if ((r->name = strdup(f->name)) == NULL ||
 	    (r->file = strdup(f->file)) == NULL ||
 	    (r->description = strdup(value)) == NULL ||
-	    (r->cks = calloc(RW_MAX_CKS, sizeof(*r->cks))) == NULL)
+	    (r->cks = calloc(RW_MAX_CKS, sizeof(*r->cks))) == NULL ||
+	    set_exec(r, exec_path, f->conf) < 0 || set_user(r, run_as) < 0)
 		return NULL;
 	return r;
 }
@@ -761,9 +764,8 @@ c_command(struct policy *p, const struct fctx *f, const char *v, char **a,
 
 	if (n < 2)
 		return ferr(f, "CommandFilter", "an executable and a user");
-	if ((r = new_rule(p, f, v)) == NULL || set_exec(r, a[0], f->conf) < 0 ||
-	    set_user(r, a[1]) < 0 || cmd_word(r, &r->pattern, a[0]) < 0 ||
-	    any_tail(r, &r->pattern) < 0)
+	if ((r = new_rule(p, f, v, a[0], a[1])) == NULL ||
+	    cmd_word(r, &r->pattern, a[0]) < 0 || any_tail(r, &r->pattern) < 0)
 		return -1;
 	return 0;
 }
@@ -778,8 +780,7 @@ c_regexp(struct policy *p, const struct fctx *f, const char *v, char **a,
 		return ferr(f, "RegExpFilter", "an executable and a user");
 	if (n == 2)
 		return 0;	/* no patterns: never matches (invariant 2) */
-	if ((r = new_rule(p, f, v)) == NULL || set_exec(r, a[0], f->conf) < 0 ||
-	    set_user(r, a[1]) < 0)
+	if ((r = new_rule(p, f, v, a[0], a[1])) == NULL)
 		return -1;
 	/* argv[0] is matched by the first pattern only, never exec_path */
 	for (size_t i = 2; i < n; i++)
@@ -798,8 +799,8 @@ c_path(struct policy *p, const struct fctx *f, const char *v, char **a,
 		return ferr(f, "PathFilter", "an executable and a user");
 	if (n == 2)
 		return 0;	/* needs an argument per constraint: none */
-	if ((r = new_rule(p, f, v)) == NULL || set_exec(r, a[0], f->conf) < 0 ||
-	    set_user(r, a[1]) < 0 || cmd_word(r, &r->pattern, a[0]) < 0)
+	if ((r = new_rule(p, f, v, a[0], a[1])) == NULL ||
+	    cmd_word(r, &r->pattern, a[0]) < 0)
 		return -1;
 	for (size_t i = 2; i < n; i++) {
 		struct constraint *ck;
@@ -833,8 +834,7 @@ c_kill(struct policy *p, const struct fctx *f, const char *v, char **a,
 
 	if (n < 2)
 		return ferr(f, "KillFilter", "a user and a program");
-	if ((r = new_rule(p, f, v)) == NULL ||
-	    set_exec(r, "/bin/kill", f->conf) < 0 || set_user(r, a[0]) < 0 ||
+	if ((r = new_rule(p, f, v, "/bin/kill", a[0])) == NULL ||
 	    literal(&r->pattern, "kill", PEF_CMD) < 0)
 		return -1;
 	if (n > 2 && param(&r->pattern, ck_set(r, "signal",
@@ -857,8 +857,7 @@ c_readfile(struct policy *p, const struct fctx *f, const char *v, char **a,
 
 	if (n < 1)
 		return ferr(f, "ReadFileFilter", "a file");
-	if ((r = new_rule(p, f, v)) == NULL ||
-	    set_exec(r, "/bin/cat", f->conf) < 0 || set_user(r, "root") < 0 ||
+	if ((r = new_rule(p, f, v, "/bin/cat", "root")) == NULL ||
 	    literal(&r->pattern, "cat", PEF_CMD) < 0 ||
 	    literal(&r->pattern, a[0], 0) < 0)
 		return -1;
@@ -876,8 +875,8 @@ c_ip(struct policy *p, const struct fctx *f, const char *v, char **a,
 	if (n < 2)
 		return ferr(f, "IpFilter", "an executable and a user");
 	/* argv[0] must be "ip"; exec_path is not compared (as oslo) */
-	if ((r = new_rule(p, f, v)) == NULL || set_exec(r, a[0], f->conf) < 0 ||
-	    set_user(r, a[1]) < 0 || literal(&r->pattern, "ip", PEF_CMD) < 0 ||
+	if ((r = new_rule(p, f, v, a[0], a[1])) == NULL ||
+	    literal(&r->pattern, "ip", PEF_CMD) < 0 ||
 	    param(&r->pattern, ck_set(r, "word", netns_words, 3, CKF_NOT |
 	    CKF_DASH_OK), 0, true, true) < 0 ||
 	    (g = kid(&r->pattern, PE_SEQ, 0)) == NULL)
@@ -968,8 +967,7 @@ c_env(struct policy *p, const struct fctx *f, const char *v, char **a,
 		goto out;	/* never matches here (invariant 2) */
 	(void)nvars;
 	rc = -1;
-	if ((r = new_rule(p, f, v)) == NULL ||
-	    set_exec(r, exec_path, f->conf) < 0 || set_user(r, a[1]) < 0 ||
+	if ((r = new_rule(p, f, v, exec_path, a[1])) == NULL ||
 	    (r->strip_word = strdup("env")) == NULL ||
 	    c_env_pattern(r, exec_path, names, nnames, n - 2) < 0)
 		goto out;
@@ -1009,8 +1007,8 @@ c_netns(struct policy *p, const struct fctx *f, const char *v, char **a,
 		return ferr(f, "IpNetnsExecFilter", "an executable and a user");
 	if (strcmp(a[1], "root") != 0)
 		return 0;	/* never matches unless run as root */
-	if ((r = new_rule(p, f, v)) == NULL || set_exec(r, a[0], f->conf) < 0 ||
-	    set_user(r, a[1]) < 0 || literal(&r->pattern, "ip", PEF_CMD) < 0 ||
+	if ((r = new_rule(p, f, v, a[0], a[1])) == NULL ||
+	    literal(&r->pattern, "ip", PEF_CMD) < 0 ||
 	    param(&r->pattern, ck_set(r, "netns", netns_words, 3, 0), 0,
 	    false, false) < 0 ||
 	    param(&r->pattern, ck_set(r, "exec", exec_words, 4, 0), 0, false,
@@ -1030,8 +1028,7 @@ c_chainre(struct policy *p, const struct fctx *f, const char *v, char **a,
 	if (n < 2)
 		return ferr(f, "ChainingRegExpFilter",
 		    "an executable and a user");
-	if ((r = new_rule(p, f, v)) == NULL || set_exec(r, a[0], f->conf) < 0 ||
-	    set_user(r, a[1]) < 0)
+	if ((r = new_rule(p, f, v, a[0], a[1])) == NULL)
 		return -1;
 	for (size_t i = 2; i < n; i++)
 		if (regex_param(r, &r->pattern, a[i], i == 2 ? PEF_CMD : 0) < 0)
@@ -1183,10 +1180,9 @@ rootwrap_add_privsep(struct policy *p, const struct rw_conf *conf,
 	 * oslo.privsep's helper_command(): the config files and directories
 	 * of the service, then the context and the socket, in this order.
 	 */
-	if ((r = new_rule(p, &f, "CommandFilter, privsep-helper, root")) ==
-	    NULL || set_exec(r, "privsep-helper", conf) < 0 ||
-	    set_user(r, "root") < 0 || cmd_word(r, &r->pattern,
-	    "privsep-helper") < 0)
+	if ((r = new_rule(p, &f, "CommandFilter, privsep-helper, root",
+	    "privsep-helper", "root")) == NULL ||
+	    cmd_word(r, &r->pattern, "privsep-helper") < 0)
 		goto oom;
 	if ((g = kid(&r->pattern, PE_SEQ, 0)) == NULL)
 		goto oom;
