@@ -29,6 +29,7 @@
 #include "policy.h"
 #include "strv.h"
 #include "fuzz.h"
+#include "fuzzpol.h"
 
 #define MARK "%%\n"
 
@@ -83,35 +84,6 @@ write_file(const char *name, const uint8_t *data, size_t size)
 	close(fd);
 }
 
-/* Every error formatted as the programs print it. */
-static void
-format_errs(const struct rg_errlist *errs)
-{
-	char buf[RG_ERR_MSGLEN + RG_ERR_FILELEN + 64];
-
-	for (size_t i = 0; i < errs->n; i++)
-		rg_err_format(&errs->v[i], buf, sizeof(buf));
-}
-
-/* The rule's own synopsis as an argv: reaches the pattern matcher with
- * the pattern shapes the input built. */
-static void
-self_match(const struct policy *p, const struct rule *r)
-{
-	const struct caller c = { 0, 0, "root", NULL, 0 };
-	char **v = NULL;
-	size_t n = 0;
-	struct decision d;
-
-	if (strv_push(&v, &n, r->exec) == 0 && (r->args_src == NULL ||
-	    strv_split_words(&v, &n, r->args_src) == 0) &&
-	    match_argv(p, &c, v, n, NULL, &d) == 0) {
-		(void)decision_exit_status(&d);
-		decision_clear(&d);
-	}
-	strv_free(v, n);
-}
-
 static void
 inspect(const struct policy *p)
 {
@@ -125,9 +97,9 @@ inspect(const struct policy *p)
 		for (size_t k = 0; k < r->ncks; k++)
 			constraint_describe(&r->cks[k], buf, sizeof(buf));
 		if (i < 8)
-			self_match(p, r);
+			fuzz_self_match(p, r);
 	}
-	format_errs(&warns);
+	fuzz_format_errs(&warns);
 	rg_errlist_free(&warns);
 }
 
@@ -155,7 +127,7 @@ parse_memory(const uint8_t *data, size_t size)
 	    policy_finish(p, &errs) == 0)
 		inspect(p);
 	fclose(fp);
-	format_errs(&errs);
+	fuzz_format_errs(&errs);
 	rg_errlist_free(&errs);
 	policy_free(p);
 	free(copy);
@@ -177,7 +149,7 @@ load_confdir(const uint8_t *data, size_t conflen, const uint8_t *filt,
 		policy_free(p);
 	}
 	rmconf();
-	format_errs(&errs);
+	fuzz_format_errs(&errs);
 	rg_errlist_free(&errs);
 }
 

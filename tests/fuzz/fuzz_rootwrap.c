@@ -25,6 +25,7 @@
 #include "rwpath.h"
 #include "strv.h"
 #include "fuzz.h"
+#include "fuzzpol.h"
 
 #define MARK "%%\n"
 
@@ -47,33 +48,6 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 }
 
 static void
-format_errs(const struct rg_errlist *errs)
-{
-	char buf[RG_ERR_MSGLEN + RG_ERR_FILELEN + 64];
-
-	for (size_t i = 0; i < errs->n; i++)
-		rg_err_format(&errs->v[i], buf, sizeof(buf));
-}
-
-static void
-self_match(const struct policy *p, const struct rule *r)
-{
-	const struct caller c = { 0, 0, "root", NULL, 0 };
-	char *const envp[] = { "PATH=/usr/bin:/bin", "LANG=C", NULL };
-	char **v = NULL;
-	size_t n = 0;
-	struct decision d;
-
-	if (strv_push(&v, &n, r->exec_src != NULL ? r->exec_src : r->exec) ==
-	    0 && (r->args_src == NULL || strv_split_words(&v, &n,
-	    r->args_src) == 0) && match_argv(p, &c, v, n, envp, &d) == 0) {
-		(void)decision_exit_status(&d);
-		decision_clear(&d);
-	}
-	strv_free(v, n);
-}
-
-static void
 inspect(const struct policy *p, const struct rw_conf *conf)
 {
 	struct rg_errlist warns = { 0 };
@@ -87,9 +61,9 @@ inspect(const struct policy *p, const struct rw_conf *conf)
 		for (size_t k = 0; k < r->ncks; k++)
 			constraint_describe(&r->cks[k], buf, sizeof(buf));
 		if (i < 8)
-			self_match(p, r);
+			fuzz_self_match(p, r);
 	}
-	format_errs(&warns);
+	fuzz_format_errs(&warns);
 	rg_errlist_free(&warns);
 	(void)rwimport_write(devnull, p, "fuzz-rootwrap.conf", conf, &st);
 	fflush(devnull);
@@ -122,7 +96,7 @@ load(const char *ctext, size_t clen, const char *ftext, size_t flen)
 		inspect(p, &conf);
 	}
 out:
-	format_errs(&errs);
+	fuzz_format_errs(&errs);
 	rg_errlist_free(&errs);
 	policy_free(p);
 	rootwrap_conf_free(&conf);
