@@ -282,12 +282,16 @@ bind(struct mstate *st, const struct pel *e, size_t i)
  * above argv's (which a caller can make a megabyte long); the exec'd
  * file name and the end marker above them fit in the slack. glibc's
  * pthread_getattr_np would read /proc/self/maps, and under valgrind
- * reports only what is mapped so far. 0 when unknown (no environment):
- * then only the depth limit applies.
+ * reports only what is mapped so far. No environment, no floor: then
+ * only the depth limit applies. The environment is scanned once per
+ * thread; RLIMIT_STACK is read on every match (setrlimit can change it).
  */
 #define TOP_SLACK	((uintptr_t)16 * 1024)
 
 extern char **environ;
+
+/* The top, found once per thread (0: not yet; UINTPTR_MAX: none). */
+static __thread uintptr_t stack_top;
 
 static void
 stack_start(struct mstate *st)
@@ -295,30 +299,37 @@ stack_start(struct mstate *st)
 	uintptr_t here = (uintptr_t)__builtin_frame_address(0), top = 0;
 	struct rlimit rl;
 
-	for (char **e = environ; e != NULL && *e != NULL; e++) {
-		uintptr_t a = (uintptr_t)*e;
+	if (stack_top == 0) {
+		for (char **e = environ; e != NULL && *e != NULL; e++) {
+			uintptr_t a = (uintptr_t)*e, end = a + strlen(*e) + 1;
 
-		/* strings set later live on the heap, below us */
-		if (a > here && a + strlen(*e) + 1 > top)
-			top = a + strlen(*e) + 1;
+			/* strings set later live on the heap, below us */
+			if (a > here && end > top)
+				top = end;
+		}
+		stack_top = top != 0 ? top + TOP_SLACK : UINTPTR_MAX;
 	}
 	st->stack_floor = 0;
-	if (top == 0 || getrlimit(RLIMIT_STACK, &rl) < 0)
+	if (stack_top == UINTPTR_MAX || getrlimit(RLIMIT_STACK, &rl) < 0)
 		return;
 	if (rl.rlim_cur == RLIM_INFINITY)
 		rl.rlim_cur = (rlim_t)8 * 1024 * 1024;
-	if (top + TOP_SLACK > rl.rlim_cur)
-		st->stack_floor = top + TOP_SLACK - rl.rlim_cur;
+	if (stack_top > rl.rlim_cur)
+		st->stack_floor = stack_top - rl.rlim_cur;
 }
 
-/* Less than STACK_RESERVE left below this frame (the stack grows down). */
+/*
+ * Less than STACK_RESERVE left below this frame (the stack grows down).
+ * A frame below the floor is not on the main thread's stack (another
+ * thread's: its floor is unknown here), so only the depth bound applies.
+ */
 static bool
 stack_exhausted(const struct mstate *st)
 {
 	uintptr_t here = (uintptr_t)__builtin_frame_address(0);
 
-	return st->stack_floor != 0 &&
-	    (here < st->stack_floor || here - st->stack_floor < STACK_RESERVE);
+	return st->stack_floor != 0 && here >= st->stack_floor &&
+	    here - st->stack_floor < STACK_RESERVE;
 }
 
 /* one occurrence of e at i, then k */
