@@ -23,6 +23,16 @@ ab_down() {
 	attack_broker_down
 }
 
+# ab_command_gone PATTERN : the command (pgrep -f PATTERN) ends within 2 s
+ab_command_gone() {
+	_i=0
+	while pgrep -f "$1" >/dev/null; do
+		_i=$((_i + 1))
+		[ $_i -lt 40 ] || fail "the command outlived its connection"
+		sleep 0.05
+	done
+}
+
 AB_RULES='[true]
 exec = /usr/bin/true
 args =
@@ -319,12 +329,7 @@ t_broker_request_while_running() {
 	ab_abuse pipeline /usr/bin/sleep 71
 	[ "$OUT" = "error: bad request: a request while one is running" ] ||
 		fail "$OUT"
-	_i=0
-	while pgrep -f '^/usr/bin/sleep 71$' >/dev/null; do
-		_i=$((_i + 1))
-		[ $_i -lt 40 ] || fail "the command outlived its connection"
-		sleep 0.05
-	done
+	ab_command_gone '^/usr/bin/sleep 71$'
 	ab_clean
 }
 
@@ -335,11 +340,6 @@ t_broker_signal_frame_sigkill() {
 	ab_abuse badsignal /usr/bin/sleep 72
 	[ "$OUT" = "error: bad request: a signal that is not forwarded" ] ||
 		fail "$OUT"
-	_i=0
-	while pgrep -f '^/usr/bin/sleep 72$' >/dev/null; do
-		_i=$((_i + 1))
-		[ $_i -lt 40 ] || fail "the command outlived its connection"
-		sleep 0.05
-	done
+	ab_command_gone '^/usr/bin/sleep 72$'
 	ab_clean
 }
