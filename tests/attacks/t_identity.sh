@@ -177,13 +177,13 @@ exec = /usr/bin/touch
 args = @SCRATCH@/w/marker2
 writable = @SCRATCH@/w
 P
-	run setpriv --reuid=65534 --regid=65534 --clear-groups env \
-		SUDO_UID=0 SUDO_GID=0 SUDO_USER=root \
+	run env SUDO_UID=0 SUDO_GID=0 SUDO_USER=root \
+		setpriv --reuid=65534 --regid=65534 --clear-groups \
 		$RG --config "$C" --socket "$SCRATCH/no.sock" touch "$SCRATCH/w/marker2"
 	expect_status 125
 	[ ! -e "$SCRATCH/w/marker2" ] || fail "ran for a caller claiming root"
-	run setpriv --reuid=65534 --regid=65534 --clear-groups env \
-		SUDO_UID=0 SUDO_GID=0 SUDO_USER=root \
+	run env SUDO_UID=0 SUDO_GID=0 SUDO_USER=root \
+		setpriv --reuid=65534 --regid=65534 --clear-groups \
 		$RG --config "$C" explain -- touch "$SCRATCH/w/marker2"
 	expect_status 99
 	expect_out "is not permitted for this caller"
