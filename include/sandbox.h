@@ -60,6 +60,8 @@ struct sbx_prepared {
 					   allow-list; NULL = no init */
 	unsigned short ninit_bpf;
 	uint64_t clone_flags;		/* CLONE_NEW* for clone3 */
+	uint64_t cap_bnd;		/* our bounding set: the child's */
+	int cap_last;			/* highest capability number */
 	int cgroup_fd;			/* per-run cgroup dir (O_PATH) for
 					   CLONE_INTO_CGROUP; -1 = none */
 	char cgroup_path[256];		/* to rmdir after the run */

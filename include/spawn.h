@@ -41,6 +41,24 @@ struct spawn_child {
 int spawn_start(struct sbx_enter *e, int execfd, char *const *argv,
     char *const *envp, struct spawn_child *c, struct rg_err *err);
 
+/* What a vfork'd child runs with (spawn_vfork). */
+struct spawn_args {
+	const struct sbx_enter *e;
+	int execfd;
+	char *const *argv;
+	char *const *envp;
+	int statusfd;
+};
+
+/*
+ * clone(CLONE_VM | CLONE_VFORK | SIGCHLD | flags) running entry(a) on a
+ * static stack that only the child touches, while the caller sleeps
+ * until it has exec'd or exited (spawn.c invariant 4a). With
+ * CLONE_PIDFD in flags the pidfd goes to *pidfd. Returns as clone().
+ */
+long spawn_vfork(int (*entry)(void *), struct spawn_args *a, int flags,
+    int *pidfd);
+
 /*
  * pidinit.c, in the clone3 child when the profile asks for a pid
  * namespace: set up the namespace, fork the command (which execs

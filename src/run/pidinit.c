@@ -53,8 +53,6 @@
 #include "sandbox.h"
 #include "spawn.h"
 
-#define CMD_STACK (256u * 1024u)
-
 static void __attribute__((noreturn))
 report(int statusfd, int32_t stage, int32_t val, int code)
 {
@@ -128,19 +126,11 @@ init_loop(pid_t cmd, int statusfd)
 	}
 }
 
-struct cmd_args {
-	const struct sbx_enter *e;
-	int execfd;
-	char *const *argv;
-	char *const *envp;
-	int statusfd;
-};
-
 /* The vfork'd command, on the static stack. */
 static int
 command_entry(void *arg)
 {
-	const struct cmd_args *a = arg;
+	const struct spawn_args *a = arg;
 
 	command_main(a->e, a->execfd, a->argv, a->envp, a->statusfd);
 }
@@ -149,16 +139,14 @@ void
 pidinit_main(const struct sbx_enter *e, int execfd, char *const *argv,
     char *const *envp, int statusfd)
 {
-	struct cmd_args a = { e, execfd, argv, envp, statusfd };
-	static char stack[CMD_STACK] __attribute__((aligned(64)));
+	struct spawn_args a = { e, execfd, argv, envp, statusfd };
 	enum sbx_stage stage;
 	int errnum;
 	long cmd;
 
 	if (sandbox_enter_init(e, &stage, &errnum) < 0)
 		report(statusfd, (int32_t)stage, errnum, 125);
-	cmd = clone(command_entry, stack + sizeof(stack),
-	    CLONE_VM | CLONE_VFORK | SIGCHLD, &a);
+	cmd = spawn_vfork(command_entry, &a, 0, NULL);
 	if (cmd < 0)
 		report(statusfd, SBX_ST_FORK, errno, 125);
 	if (sandbox_confine_init(e, &stage, &errnum) < 0)

@@ -15,6 +15,15 @@
  * 4. No stack is passed (stack = 0): like fork, the child runs on a
  *    copy of the parent's stack. Raw clone3 skips glibc's atfork
  *    handlers; the callers are single-threaded, so no lock can be held.
+ *    Except (4a) when the child needs no namespace and no cgroup (the
+ *    sandbox is off): then it is clone(CLONE_VM | CLONE_VFORK), as
+ *    posix_spawn and pidinit.c do - no copy of the page tables to make
+ *    and tear down again at the exec. The child runs on a static stack
+ *    that only it touches, while the parent sleeps until it has exec'd
+ *    or exited, so the two never run at once in the shared memory. Its
+ *    steps (signals, session, cwd, descriptors, ids, parent-death
+ *    signal) are plain system calls; rootgate installs no signal
+ *    handler, so none can run in the child on the shared memory.
  * 5. With a pid namespace the child is never the command: it is the
  *    init of pidinit.c, which keeps the status pipe open to the end and
  *    closes it by exiting right after its SPAWN_ST_WSTATUS record.
@@ -22,6 +31,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdint.h>
 #include <string.h>
@@ -60,6 +70,28 @@ child_main(const struct sbx_enter *e, int execfd, char *const *argv,
 }
 /* GCOVR_EXCL_STOP */
 
+#define VFORK_STACK (256u * 1024u)
+
+long
+spawn_vfork(int (*entry)(void *), struct spawn_args *a, int flags,
+    int *pidfd)
+{
+	static char stack[VFORK_STACK] __attribute__((aligned(64)));
+
+	return clone(entry, stack + sizeof(stack),
+	    CLONE_VM | CLONE_VFORK | SIGCHLD | flags, a, pidfd);
+}
+
+/* GCOVR_EXCL_START */
+static int
+vfork_entry(void *arg)
+{
+	const struct spawn_args *a = arg;
+
+	child_main(a->e, a->execfd, a->argv, a->envp, a->statusfd);
+}
+/* GCOVR_EXCL_STOP */
+
 int
 spawn_start(struct sbx_enter *e, int execfd, char *const *argv,
     char *const *envp, struct spawn_child *c, struct rg_err *err)
@@ -86,8 +118,11 @@ spawn_start(struct sbx_enter *e, int execfd, char *const *argv,
 		ca.flags |= CLONE_INTO_CGROUP;
 		ca.cgroup = (uint64_t)e->prep->cgroup_fd;
 	}
-	pid = syscall(SYS_clone3, &ca, sizeof(ca));
-	if (pid == 0)
+	if (ca.flags == CLONE_PIDFD) {	/* invariant 4a */
+		struct spawn_args a = { e, execfd, argv, envp, pfd[1] };
+
+		pid = spawn_vfork(vfork_entry, &a, CLONE_PIDFD, &pidfd);
+	} else if ((pid = syscall(SYS_clone3, &ca, sizeof(ca))) == 0)
 		child_main(e, execfd, argv, envp, pfd[1]);
 	e2 = errno;
 	e->keep = NULL;

@@ -10,8 +10,13 @@
  * 2. The bounding set is cleared with our own PR_CAPBSET_DROP loop, not
  *    capng_apply(CAPNG_SELECT_BOUNDS): that call first re-reads the
  *    process state, including fopen+fgets+sscanf of /proc/TID/status for
- *    CapBnd, which is most of its 0.3 ms (perf-anchors 5b). The loop is
- *    ~40 prctl calls. It needs CAP_SETPCAP, hence before the uid change.
+ *    CapBnd, which is most of its 0.3 ms (perf-anchors 5b). Each drop
+ *    commits new credentials (about 1.5 us, and an RCU free later), so
+ *    the loop drops only the bits the child really holds and must lose:
+ *    the parent reads its bounding set and the last capability number
+ *    once (sbx_caps_warm) and the child, which inherits that set, is
+ *    handed the mask to drop. It needs CAP_SETPCAP, hence before the
+ *    uid change.
  * 3. libcap-ng keeps per-thread state that a raw clone3 child inherits,
  *    including the parent's tid in the capset header: capset() on
  *    another pid is EPERM, so the child resets it to 0 (= self).
@@ -29,27 +34,13 @@
 
 #include "sbx_steps.h"
 
-/* The capability numbers the kernel knows: [0, last]. */
-static int
-cap_last(void)
-{
-	int i;
-
-	for (i = 0; i < 64; i++)
-		if (prctl(PR_CAPBSET_READ, (unsigned long)i, 0, 0, 0) < 0)
-			break;
-	return i - 1;
-}
-
 /* Child only (between clone3 and exec): no gcov counters; doc/quality.md. */
 /* GCOVR_EXCL_START */
 int
-sbx_caps_bound(uint64_t caps)
+sbx_caps_bound(uint64_t drop, int last)
 {
-	int last = cap_last();
-
 	for (int i = 0; i <= last; i++) {
-		if (caps & (UINT64_C(1) << i))
+		if ((drop & (UINT64_C(1) << i)) == 0)
 			continue;
 		if (prctl(PR_CAPBSET_DROP, (unsigned long)i, 0, 0, 0) < 0)
 			return -1;
@@ -99,10 +90,8 @@ bad:
 }
 
 int
-sbx_caps_apply(uint64_t caps)
+sbx_caps_apply(uint64_t caps, int last)
 {
-	int last = cap_last();
-
 	capng_clear(CAPNG_SELECT_BOTH);
 	capng_setpid(0);	/* invariant 3 */
 	for (int i = 0; i <= last; i++)
@@ -126,12 +115,22 @@ sbx_caps_apply(uint64_t caps)
 /* GCOVR_EXCL_STOP */
 
 int
-sbx_caps_warm(uint64_t caps)
+sbx_caps_warm(uint64_t caps, int *last, uint64_t *bnd)
 {
-	int last = cap_last();
+	uint64_t have = 0;
+	int i, r;
 
+	/* [0, last]: the capability numbers the kernel knows. */
+	for (i = 0; i < 64; i++) {
+		if ((r = prctl(PR_CAPBSET_READ, (unsigned long)i, 0, 0, 0)) < 0)
+			break;
+		if (r > 0)
+			have |= UINT64_C(1) << i;
+	}
+	*last = i - 1;
+	*bnd = have;
 	capng_clear(CAPNG_SELECT_BOTH);
-	if (last < 0 || (last < 63 && (caps >> (last + 1)) != 0)) {
+	if (*last < 0 || (*last < 63 && (caps >> (*last + 1)) != 0)) {
 		errno = EINVAL;
 		return -1;
 	}

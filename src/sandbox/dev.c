@@ -9,15 +9,16 @@
  *
  * Invariants (called by sbx_mount_apply, after the read-only pass that
  * also set nodev on every mount of the namespace, mount.c invariant 2):
- * 1. /dev is a new tmpfs, root-owned 0755, nosuid, nodev, noexec, and
- *    read-only once populated: the command can create nothing there.
- * 2. It holds exactly null, zero, full, random, urandom and tty, each
- *    the host's node bind-mounted onto an empty file: the only mounts
- *    of the namespace without nodev, each read-only (no chmod, chown or
- *    timestamps of the host's inode), nosuid, noexec. The clone is taken
- *    with AT_SYMLINK_NOFOLLOW and must be a character device, and its
- *    flags are set while it is still detached, so it is never visible
- *    with the host's flags.
+ * 1. /dev is a new tmpfs, root-owned 0755, nosuid, noexec, and
+ *    read-only once populated: the command can create nothing there. It
+ *    is the one mount of the namespace without nodev.
+ * 2. It holds exactly null, zero, full, random, urandom and tty, made
+ *    by mknod with the numbers the kernel fixes for them (its
+ *    devices.txt: 1:3, 1:5, 1:7, 1:8, 1:9, 5:0), mode 0666, owned by
+ *    root - never copied from the host's /dev, so a host node that was
+ *    replaced or re-numbered is not what the command gets. Nodes, not
+ *    bind mounts: one mount instead of seven to create and tear down on
+ *    every run.
  * 3. And the links fd, stdin, stdout, stderr into /proc/self/fd (the
  *    namespace's /proc: the command's own descriptors).
  * 4. No devpts and no ptmx: the commands rootgate runs take their
@@ -35,16 +36,17 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "sbx_steps.h"
 
-#ifndef AT_RECURSIVE
-#define AT_RECURSIVE 0x8000
-#endif
-
-static const char *const nodes[] = {
-	"null", "zero", "full", "random", "urandom", "tty",
+static const struct {
+	const char *name;
+	unsigned int major, minor;
+} nodes[] = {
+	{ "null", 1, 3 }, { "zero", 1, 5 }, { "full", 1, 7 },
+	{ "random", 1, 8 }, { "urandom", 1, 9 }, { "tty", 5, 0 },
 };
 #define NNODES (sizeof(nodes) / sizeof(nodes[0]))
 
@@ -57,55 +59,20 @@ static const struct {
 	{ "stderr", "/proc/self/fd/2" },
 };
 
-/* Invariant 2: a detached bind of the host's /dev/NAME, flags set. */
-static int
-clone_node(int hostdev, const char *name)
-{
-	struct stat st;
-	int tree, e;
-
-	tree = open_tree(hostdev, name, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC |
-	    AT_SYMLINK_NOFOLLOW);
-	if (tree < 0)
-		return -1;
-	if (fstat(tree, &st) < 0)
-		goto fail;
-	if (!S_ISCHR(st.st_mode)) {
-		errno = ENODEV;
-		goto fail;
-	}
-	if (sbx_setattr_at(tree, "", AT_EMPTY_PATH, MOUNT_ATTR_RDONLY |
-	    MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, MOUNT_ATTR_NODEV) < 0)
-		goto fail;
-	return tree;
-fail:
-	e = errno;
-	close(tree);
-	errno = e;
-	return -1;
-}
-
-static void
-close_all(int *fds, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (fds[i] >= 0)
-			close(fds[i]);
-}
-
 /* Invariants 1-3, in the new tmpfs (nobody else can reach it yet). */
 static int
-populate(const int *trees)
+populate(void)
 {
+	mode_t old;
 	int dev, e, rc = -1;
 
 	dev = open("/dev", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (dev < 0)
 		return -1;
+	old = umask(0);		/* the modes are exact */
 	for (size_t i = 0; i < NNODES; i++)
-		if (mknodat(dev, nodes[i], S_IFREG | 0644, 0) < 0 ||
-		    move_mount(trees[i], "", dev, nodes[i],
-		    MOVE_MOUNT_F_EMPTY_PATH) < 0)
+		if (mknodat(dev, nodes[i].name, S_IFCHR | 0666,
+		    makedev(nodes[i].major, nodes[i].minor)) < 0)
 			goto out;
 	for (size_t i = 0; i < sizeof(links) / sizeof(links[0]); i++)
 		if (symlinkat(links[i].target, dev, links[i].name) < 0)
@@ -113,6 +80,7 @@ populate(const int *trees)
 	rc = sbx_setattr_at(dev, "", AT_EMPTY_PATH, MOUNT_ATTR_RDONLY, 0);
 out:
 	e = errno;
+	(void)umask(old);
 	close(dev);
 	errno = e;
 	return rc;
@@ -121,23 +89,8 @@ out:
 int
 sbx_dev_apply(void)
 {
-	int trees[NNODES], hostdev, e, rc = -1;
-	size_t n = 0;
-
-	hostdev = open("/dev", O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (hostdev < 0)
-		return -1;
-	for (; n < NNODES; n++)
-		if ((trees[n] = clone_node(hostdev, nodes[n])) < 0)
-			goto out;
-	if (mount("tmpfs", "/dev", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+	if (mount("tmpfs", "/dev", "tmpfs", MS_NOSUID | MS_NOEXEC,
 	    "mode=0755,size=16k,nr_inodes=32") < 0)
-		goto out;
-	rc = populate(trees);
-out:
-	e = errno;
-	close_all(trees, n);
-	close(hostdev);
-	errno = e;
-	return rc;
+		return -1;
+	return populate();
 }

@@ -25,8 +25,9 @@
  *    (src/run/pidinit.c). Before it, in the init: what the namespace
  *    shares or the command inherits and that needs full root - mounts
  *    and /proc, limits (raising a hard one needs CAP_SYS_RESOURCE), cwd,
- *    descriptors, dispositions. After it, in the command: its session,
- *    bounding set, ids, capabilities, no_new_privs, seccomp - the rule's
+ *    descriptors, dispositions, and the bounding set (dropped once, for
+ *    both). After it, in the command: its session, ids, capabilities
+ *    (with the bounding set read back), no_new_privs, seccomp - the rule's
  *    filter only there, so an sc_deny entry can never break the init.
  *    In the init, once the command has exec'd: bounding set and all
  *    capabilities dropped, the same ids, not dumpable (no ptrace of it
@@ -106,7 +107,7 @@ sandbox_prepare(const struct sbx_profile *sbx, struct sbx_prepared *p,
 		return rg_err_set(err, sbx->cwd, 0, 0, "cwd is not absolute");
 	if (sbx_mount_check(sbx, err) < 0)
 		return -1;
-	if (sbx_caps_warm(sbx->caps) < 0)
+	if (sbx_caps_warm(sbx->caps, &p->cap_last, &p->cap_bnd) < 0)
 		return rg_err_set(err, "", 0, errno,
 		    "unknown capability in profile");
 	p->clone_flags = sbx_ns_clone_flags(sbx);
@@ -261,7 +262,8 @@ sandbox_enter(const struct sbx_enter *e, enum sbx_stage *stage, int *errnum)
 	STEP(SBX_ST_FDS, sbx_fds_apply(e->fds, e->keep, e->nkeep));
 	/* Needs CAP_SETPCAP, which the uid change may take away. */
 	if (on)
-		STEP(SBX_ST_BOUNDING, sbx_caps_bound(s->caps));
+		STEP(SBX_ST_BOUNDING, sbx_caps_bound(e->prep->cap_bnd &
+		    ~s->caps, e->prep->cap_last));
 	/* KEEPCAPS must be set before setresuid or permitted is cleared. */
 	if (on)
 		STEP(SBX_ST_IDS, sbx_caps_keep(s->caps));
@@ -269,7 +271,7 @@ sandbox_enter(const struct sbx_enter *e, enum sbx_stage *stage, int *errnum)
 	STEP(SBX_ST_IDS, sbx_ids_apply(e->uid, e->gid));
 	/* After the uid change: now raise exactly the rule's caps. */
 	if (on)
-		STEP(SBX_ST_CAPS, sbx_caps_apply(s->caps));
+		STEP(SBX_ST_CAPS, sbx_caps_apply(s->caps, e->prep->cap_last));
 	/* A credential change clears the parent-death signal: set it now,
 	 * so the tree dies with rootgate even if rootgate is SIGKILLed. */
 	STEP(SBX_ST_PDEATHSIG, prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0));
@@ -307,6 +309,11 @@ sandbox_enter_init(const struct sbx_enter *e, enum sbx_stage *stage,
 	/* The command inherits 0-2 and the exec fd; the init closes them
 	 * in sandbox_confine_init. */
 	STEP(SBX_ST_FDS, sbx_fds_apply(e->fds, e->keep, e->nkeep));
+	/* The command's bounding set, inherited by the fork: dropped once
+	 * here rather than in both processes (each drop commits new
+	 * credentials). The init keeps its own effective capabilities. */
+	STEP(SBX_ST_BOUNDING, sbx_caps_bound(e->prep->cap_bnd & ~s->caps,
+	    e->prep->cap_last));
 	return 0;
 }
 
@@ -321,13 +328,13 @@ sandbox_enter_command(const struct sbx_enter *e, enum sbx_stage *stage,
 	STEP(SBX_ST_SETSID, setsid());
 	/* Before seccomp, which an sc_deny entry could make refuse it. */
 	STEP(SBX_ST_SIGNALS, unblock_signals());
-	/* Then as sandbox_enter, from the bounding set on. No parent-death
-	 * signal: its parent is the init, and when the init dies the
-	 * kernel kills the whole namespace. */
-	STEP(SBX_ST_BOUNDING, sbx_caps_bound(s->caps));
+	/* Then as sandbox_enter, after the bounding set (the init's, read
+	 * back by sbx_caps_apply). No parent-death signal: its parent is
+	 * the init, and when the init dies the kernel kills the whole
+	 * namespace. */
 	STEP(SBX_ST_IDS, sbx_caps_keep(s->caps));
 	STEP(SBX_ST_IDS, sbx_ids_apply(e->uid, e->gid));
-	STEP(SBX_ST_CAPS, sbx_caps_apply(s->caps));
+	STEP(SBX_ST_CAPS, sbx_caps_apply(s->caps, e->prep->cap_last));
 	STEP(SBX_ST_NNP, prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0));
 	STEP(SBX_ST_SECCOMP, sbx_seccomp_load(e->prep->bpf, e->prep->nbpf));
 	return 0;
@@ -342,11 +349,13 @@ sandbox_confine_init(const struct sbx_enter *e, enum sbx_stage *stage,
 	STEP(SBX_ST_FDS, close_range(0, 2, 0));
 	if (e->nkeep > 0)
 		(void)close(e->keep[0]);	/* EBADF impossible: ours */
-	/* Nothing to keep: bounding set first (needs CAP_SETPCAP). */
-	STEP(SBX_ST_INIT, sbx_caps_bound(0));
+	/* Nothing to keep: what the bounding set still holds (the rule's
+	 * capabilities) first, which needs CAP_SETPCAP. */
+	STEP(SBX_ST_INIT, sbx_caps_bound(e->prep->cap_bnd & e->sbx->caps,
+	    e->prep->cap_last));
 	/* The command's ids: signalling it needs no capability then. */
 	STEP(SBX_ST_INIT, sbx_ids_apply(e->uid, e->gid));
-	STEP(SBX_ST_INIT, sbx_caps_apply(0));
+	STEP(SBX_ST_INIT, sbx_caps_apply(0, e->prep->cap_last));
 	STEP(SBX_ST_INIT, prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0));
 	/* After the id change, which may reset it: no ptrace, no
 	 * /proc/1/mem for a command that shares our uid. */

@@ -59,6 +59,7 @@
 #include <sys/ptrace.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/statvfs.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
@@ -411,9 +412,17 @@ list_dir(const char *path)
 	printf("\n");
 	dfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	for (int i = 0; i < n; i++) {
+		struct stat st;
+
 		if (dfd >= 0 && (len = readlinkat(dfd, de[i]->d_name, lnk,
 		    sizeof(lnk) - 1)) >= 0)
 			printf("lnk_%s=%.*s\n", de[i]->d_name, (int)len, lnk);
+		if (dfd >= 0 && fstatat(dfd, de[i]->d_name, &st,
+		    AT_SYMLINK_NOFOLLOW) == 0 && S_ISCHR(st.st_mode))
+			printf("chr_%s=%u:%u %04o %u:%u\n", de[i]->d_name,
+			    major(st.st_rdev), minor(st.st_rdev),
+			    (unsigned)(st.st_mode & 07777), (unsigned)st.st_uid,
+			    (unsigned)st.st_gid);
 		free(de[i]);
 	}
 	free(de);

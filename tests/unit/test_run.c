@@ -26,6 +26,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <linux/capability.h>
+#include <linux/filter.h>
 
 #include <check.h>
 
@@ -33,6 +34,7 @@
 #include "execfd.h"
 #include "policy.h"
 #include "run.h"
+#include "sbx_steps.h"
 #include "suites.h"
 
 #define OUTMAX 16384
@@ -456,6 +458,69 @@ START_TEST(t_seccomp_off_and_allow)
 	ck_assert_str_eq(val(buf, "Seccomp"), "2");
 	ck_assert_str_eq(val(buf, "try_ptrace"), "OK");
 	ck_assert_str_eq(val(buf, "try_bpf"), "EPERM");
+}
+END_TEST
+
+/* The default profile's programs are embedded at build time
+ * (seccomp_embed.c): each must be, instruction by instruction, what
+ * libseccomp builds now; any other profile is libseccomp's. Needs no
+ * root: nothing is loaded. */
+START_TEST(t_seccomp_embedded_is_libseccomps)
+{
+	static const uint64_t caps[] = { 0, UINT64_C(1) << CAP_SYS_ADMIN,
+	    (UINT64_C(1) << CAP_SYS_ADMIN) | (UINT64_C(1) << CAP_CHOWN),
+	    UINT64_C(1) << CAP_NET_ADMIN };
+	char *deny[] = { "chroot" }, *allow[] = { "ptrace" };
+	struct sock_filter *a, *b;
+	unsigned short na, nb, n0 = 0, nadm = 0;
+	struct sbx_profile p;
+	struct rg_err err;
+
+	for (size_t i = 0; i < sizeof(caps) / sizeof(caps[0]); i++) {
+		p = prof_default();
+		p.caps = caps[i];
+		ck_assert_int_eq(sbx_seccomp_build(&p, &a, &na, &err), 0);
+		ck_assert_int_eq(sbx_seccomp_build_lib(&p, &b, &nb, &err), 0);
+		ck_assert_ptr_nonnull(a);
+		ck_assert_uint_eq(na, nb);
+		ck_assert_int_eq(memcmp(a, b, na * sizeof(*a)), 0);
+		if (i == 0)
+			n0 = na;
+		if (i == 1)
+			nadm = na;
+		free(a);
+		free(b);
+	}
+	/* the mount family is let through with CAP_SYS_ADMIN: a shorter
+	 * program, so the two embedded ones really differ */
+	ck_assert_uint_lt(nadm, n0);
+	/* sc_deny, sc_allow: not the default program */
+	p = prof_default();
+	p.sc_deny = deny;
+	p.nsc_deny = 1;
+	ck_assert_int_eq(sbx_seccomp_build(&p, &a, &na, &err), 0);
+	ck_assert_int_eq(sbx_seccomp_build_lib(&p, &b, &nb, &err), 0);
+	ck_assert_uint_eq(na, nb);
+	ck_assert_uint_gt(na, n0);
+	ck_assert_int_eq(memcmp(a, b, na * sizeof(*a)), 0);
+	free(a);
+	free(b);
+	p = prof_default();
+	p.sc_allow = allow;
+	p.nsc_allow = 1;
+	ck_assert_int_eq(sbx_seccomp_build(&p, &a, &na, &err), 0);
+	ck_assert_uint_lt(na, n0);
+	free(a);
+	/* seccomp off, sandbox off: no program */
+	p = prof_default();
+	p.seccomp = SBX_SECCOMP_OFF;
+	ck_assert_int_eq(sbx_seccomp_build(&p, &a, &na, &err), 0);
+	ck_assert_ptr_null(a);
+	ck_assert_uint_eq(na, 0);
+	p = prof_default();
+	p.enabled = false;
+	ck_assert_int_eq(sbx_seccomp_build(&p, &a, &na, &err), 0);
+	ck_assert_ptr_null(a);
 }
 END_TEST
 
@@ -1006,8 +1071,17 @@ START_TEST(t_devices_minimal)
 	ck_assert_str_eq(val(buf, "lnk_stdin"), "/proc/self/fd/0");
 	ck_assert_str_eq(val(buf, "lnk_stdout"), "/proc/self/fd/1");
 	ck_assert_str_eq(val(buf, "lnk_stderr"), "/proc/self/fd/2");
+	/* the kernel's fixed numbers, never whatever the host's /dev holds */
+	ck_assert_str_eq(val(buf, "chr_null"), "1:3 0666 0:0");
+	ck_assert_str_eq(val(buf, "chr_zero"), "1:5 0666 0:0");
+	ck_assert_str_eq(val(buf, "chr_full"), "1:7 0666 0:0");
+	ck_assert_str_eq(val(buf, "chr_random"), "1:8 0666 0:0");
+	ck_assert_str_eq(val(buf, "chr_urandom"), "1:9 0666 0:0");
+	ck_assert_str_eq(val(buf, "chr_tty"), "5:0 0666 0:0");
 	ck_assert_int_eq(run_probe(vfs, &p, 0, &out, buf), 0);
-	ck_assert_str_eq(val(buf, "vfs_/dev"), "ro,nosuid,nodev,noexec");
+	/* /dev is the one mount that honours nodes: it holds only the six
+	 * (dev.c), read-only; /dev/null is a node in it, not a mount */
+	ck_assert_str_eq(val(buf, "vfs_/dev"), "ro,nosuid,noexec");
 	ck_assert_str_eq(val(buf, "vfs_/dev/null"), "ro,nosuid,noexec");
 	ck_assert_str_eq(val(buf, "vfs_/"), "ro,nodev");
 	snprintf(key, sizeof(key), "vfs_%s", wdir);
@@ -1520,6 +1594,7 @@ suite_run(void)
 	tcase_add_test(tc, t_limits);
 	tcase_add_test(tc, t_disabled);
 	tcase_add_test(tc, t_seccomp_off_and_allow);
+	tcase_add_test(tc, t_seccomp_embedded_is_libseccomps);
 	tcase_add_test(tc, t_bad_syscall_name);
 	tcase_add_test(tc, t_x32_refused);
 	tcase_add_test(tc, t_exit_codes);
