@@ -27,6 +27,12 @@ FILE *filesafe_open(const char *path, struct rg_err *err);
 /* Check a configuration directory and the directories above it. */
 int filesafe_check_dir(const char *path, struct rg_err *err);
 
+/* Around one policy load: a directory whose chain passed is not walked
+ * again until filesafe_memo_end (by then nobody but root could have
+ * changed it). Not nested; end also frees what was remembered. */
+void filesafe_memo_begin(void);
+void filesafe_memo_end(void);
+
 /*
  * Check an executable named by a rule: `path` is absolute; resolve it to
  * `real` (PATH_MAX bytes); it must exist, be a regular executable file

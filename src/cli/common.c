@@ -142,11 +142,12 @@ cli_caller_from_uid(struct cli_caller *cc, uid_t uid, gid_t gid)
 	memset(cc, 0, sizeof(*cc));
 	cc->c.uid = uid;
 	cc->c.gid = gid;
-	if ((pw = getpwuid(uid)) != NULL && uid == 0) {
+	if (uid == 0) {
 		/* root may use every rule: its groups decide nothing, and
-		 * looking them up is a tenth of a direct-mode run */
-		cc->user = xstrdup(pw->pw_name);
-	} else if (pw != NULL) {
+		 * looking them up is a tenth of a direct-mode run; its name
+		 * is root, as for run-as (loadcache.c), without a look-up */
+		cc->user = xstrdup("root");
+	} else if ((pw = getpwuid(uid)) != NULL) {
 		cc->user = xstrdup(pw->pw_name);
 		getgrouplist(pw->pw_name, gid, NULL, &ng);
 		gids = xreallocarray(NULL, (size_t)ng + 1, sizeof(*gids));

@@ -294,7 +294,9 @@ policy_load_confdir(const char *confdir, const struct policy_opts *o,
 		rg_errlist_add(errs, 0, NULL, 0, "out of memory");
 		return NULL;
 	}
+	filesafe_memo_begin();
 	if (filesafe_check_dir(confdir, &e) < 0) {
+		filesafe_memo_end();
 		rg_errlist_add_err(errs, &e);
 		return finish(p, errs, before);
 	}
@@ -307,6 +309,7 @@ policy_load_confdir(const char *confdir, const struct policy_opts *o,
 		    strerror(errno));
 	else
 		load_dir(p, path, o, errs);
+	filesafe_memo_end();
 	return finish(p, errs, before);
 }
 

@@ -13,6 +13,10 @@
  *    every symlink met on the way must itself sit in a directory that
  *    passes (2), or whoever can write that directory could repoint it at
  *    another root-owned program.
+ * 4. Between filesafe_memo_begin and filesafe_memo_end (one policy load)
+ *    a directory that passed (2) is not walked again: by (2) nobody but
+ *    root can have changed it since. Outside, nothing is remembered: a
+ *    broker's reload checks everything afresh.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -41,9 +45,64 @@ bad_owner_mode(const struct stat *st, bool dir)
 	    "writable by its group";
 }
 
+/* Invariant 4: the directories (as named) that passed, this load. */
+#define MEMO_MAX 16
+static struct {
+	bool on;
+	size_t n;
+	char *dirs[MEMO_MAX];
+} memo;
+
+void
+filesafe_memo_begin(void)
+{
+	filesafe_memo_end();
+	memo.on = true;
+}
+
+void
+filesafe_memo_end(void)
+{
+	for (size_t i = 0; i < memo.n; i++)
+		free(memo.dirs[i]);
+	memo.n = 0;
+	memo.on = false;
+}
+
+static bool
+memo_has(const char *path)
+{
+	for (size_t i = 0; memo.on && i < memo.n; i++)
+		if (strcmp(memo.dirs[i], path) == 0)
+			return true;
+	return false;
+}
+
+/* Best effort: a directory not remembered is only checked again. */
+static void
+memo_add(const char *path)
+{
+	if (memo.on && memo.n < MEMO_MAX &&
+	    (memo.dirs[memo.n] = strdup(path)) != NULL)
+		memo.n++;
+}
+
+static int check_chain(const char *path, struct rg_err *err);
+
 /* Check every directory from `path` (a directory) up to "/". */
 static int
 check_ancestors(const char *path, struct rg_err *err)
+{
+	if (memo_has(path))
+		return 0;
+	if (check_chain(path, err) < 0)
+		return -1;
+	memo_add(path);
+	return 0;
+}
+
+static int
+check_chain(const char *path, struct rg_err *err)
 {
 	char buf[PATH_MAX];
 	struct stat st;

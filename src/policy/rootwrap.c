@@ -559,8 +559,13 @@ set_user(struct rule *r, const char *run_as)
 	if ((r->user = strdup(run_as)) == NULL ||
 	    (r->group = strdup("root")) == NULL)
 		return -1;
-	/* oslo.rootwrap: setuid(run_as) in the child, gid stays 0 */
+	/* oslo.rootwrap: setuid(run_as) in the child, gid stays 0; and
+	 * root is never looked up (uid 0 by definition) */
 	r->gid = 0;
+	if (strcmp(run_as, "root") == 0) {
+		r->uid = 0;
+		return 0;
+	}
 	if ((pw = getpwnam(run_as)) != NULL && run_as[0] != '\0') {
 		r->uid = pw->pw_uid;
 		return 0;

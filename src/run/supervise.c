@@ -154,6 +154,14 @@ reap_rest(pid_t pgid)
 
 	(void)kill(-pgid, SIGKILL);
 	for (;;) {
+		pid_t p = waitpid(-1, NULL, __WALL | WNOHANG);
+
+		/* None left (the usual case: no /proc read), or one just
+		 * reaped: look again before killing anything. */
+		if (p < 0 && errno == ECHILD)
+			break;
+		if (p > 0)
+			continue;
 		snprintf(path, sizeof(path), "/proc/self/task/%ld/children",
 		    (long)gettid());
 		if ((fp = fopen(path, "re")) != NULL) {

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "diag.h"
+#include "filesafe.h"
 #include "policy.h"
 #include "suites.h"
 #include "testutil.h"
@@ -236,6 +237,37 @@ START_TEST(test_confdir_refusals)
 }
 END_TEST
 
+/* filesafe.c invariant 4: within one load a directory that passed is
+ * not walked again; nothing is remembered past the load. */
+START_TEST(test_filesafe_memo_scope)
+{
+	struct rg_err e;
+	char fd[4096];
+	char *top;
+
+	NEED_ROOT();
+	top = confdir(fd, sizeof(fd));
+	filesafe_memo_begin();
+	ck_assert_int_eq(filesafe_check_dir(top, &e), 0);
+	ck_assert_int_eq(chmod(top, 0777), 0);
+	ck_assert_int_eq(filesafe_check_dir(top, &e), 0);	/* remembered */
+	/* a directory not checked yet is walked: top is in its chain */
+	ck_assert_int_eq(filesafe_check_dir(fd, &e), -1);
+	ck_assert_ptr_nonnull(strstr(e.msg, "writable by others"));
+	filesafe_memo_end();
+	ck_assert_int_eq(filesafe_check_dir(top, &e), -1);
+	ck_assert_ptr_nonnull(strstr(e.msg, "writable by others"));
+	/* outside a load nothing is remembered */
+	ck_assert_int_eq(chmod(top, 0755), 0);
+	ck_assert_int_eq(filesafe_check_dir(top, &e), 0);
+	ck_assert_int_eq(chmod(top, 0777), 0);
+	ck_assert_int_eq(filesafe_check_dir(top, &e), -1);
+	ck_assert_int_eq(chmod(top, 0755), 0);
+	tu_rmtree(top);
+	free(top);
+}
+END_TEST
+
 /* rootgate check PATH...: files and directories, every error of every
  * one; a missing path is an error, not a skip. */
 START_TEST(test_load_paths)
@@ -310,6 +342,7 @@ suite_conf_more(void)
 	tcase_add_test(tc, test_confdir_all_keys);
 	tcase_add_test(tc, test_conf_bad_values);
 	tcase_add_test(tc, test_confdir_refusals);
+	tcase_add_test(tc, test_filesafe_memo_scope);
 	tcase_add_test(tc, test_load_paths);
 	suite_add_tcase(s, tc);
 	return s;
