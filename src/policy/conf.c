@@ -324,6 +324,7 @@ policy_load_paths(const char *const *paths, size_t npaths,
 		rg_errlist_add(errs, 0, NULL, 0, "out of memory");
 		return NULL;
 	}
+	filesafe_memo_begin();
 	for (size_t i = 0; i < npaths; i++) {
 		struct stat st;
 
@@ -335,5 +336,6 @@ policy_load_paths(const char *const *paths, size_t npaths,
 		else
 			load_file(p, paths[i], o, errs);
 	}
+	filesafe_memo_end();
 	return finish(p, errs, before);
 }

@@ -29,7 +29,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
-#include <pwd.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,6 +39,7 @@
 #include "constraint.h"
 #include "diag.h"
 #include "filesafe.h"
+#include "loadcache.h"
 #include "policy.h"
 #include "rootwrap.h"
 #include "rulekeys.h"
@@ -554,22 +554,17 @@ set_exec(struct rule *r, const char *exec_path, const struct rw_conf *c)
 static int
 set_user(struct rule *r, const char *run_as)
 {
-	struct passwd *pw;
+	gid_t ignored;
 
 	if ((r->user = strdup(run_as)) == NULL ||
 	    (r->group = strdup("root")) == NULL)
 		return -1;
-	/* oslo.rootwrap: setuid(run_as) in the child, gid stays 0; and
-	 * root is never looked up (uid 0 by definition) */
+	/* oslo.rootwrap: setuid(run_as) in the child, gid stays 0 (root
+	 * itself is not looked up: loadcache.c) */
 	r->gid = 0;
-	if (strcmp(run_as, "root") == 0) {
-		r->uid = 0;
+	if (run_as[0] != '\0' &&
+	    loadcache_user(NULL, run_as, &r->uid, &ignored) == 0)
 		return 0;
-	}
-	if ((pw = getpwnam(run_as)) != NULL && run_as[0] != '\0') {
-		r->uid = pw->pw_uid;
-		return 0;
-	}
 	r->uid = (uid_t)-1;
 	return asprintf(&r->unusable, "unknown run-as user '%s'", run_as) <
 	    0 ? -1 : 0;
@@ -1530,8 +1525,10 @@ policy_load_rootwrap(const char *conf_path, const struct rw_opts *o,
 		return NULL;
 	}
 	p->use_syslog = conf->use_syslog;
+	filesafe_memo_begin();
 	for (size_t i = 0; i < conf->nfilters_path; i++)
 		load_dir(p, conf->filters_path[i], conf, o, errs);
+	filesafe_memo_end();
 	rootwrap_add_privsep(p, conf, errs);
 	if (rg_errlist_nerrors(errs) == before)
 		rootwrap_apply_rootgate(p, conf, errs);
