@@ -85,25 +85,6 @@ write_file(const char *name, const uint8_t *data, size_t size)
 }
 
 static void
-inspect(const struct policy *p)
-{
-	struct rg_errlist warns = { 0 };
-	char buf[1024];
-
-	for (size_t i = 0; i < p->nrules; i++) {
-		const struct rule *r = &p->rules[i];
-
-		policy_lint_rule(r, &warns);
-		for (size_t k = 0; k < r->ncks; k++)
-			constraint_describe(&r->cks[k], buf, sizeof(buf));
-		if (i < 8)
-			fuzz_self_match(p, r);
-	}
-	fuzz_format_errs(&warns);
-	rg_errlist_free(&warns);
-}
-
-static void
 parse_memory(const uint8_t *data, size_t size)
 {
 	const struct policy_opts o = { .skip_file_safety = true };
@@ -125,7 +106,7 @@ parse_memory(const uint8_t *data, size_t size)
 	}
 	if (policy_parse_native(p, fp, "fuzz.conf", &o, &errs) == 0 &&
 	    policy_finish(p, &errs) == 0)
-		inspect(p);
+		fuzz_inspect_rules(p);
 	fclose(fp);
 	fuzz_format_errs(&errs);
 	rg_errlist_free(&errs);
@@ -145,7 +126,7 @@ load_confdir(const uint8_t *data, size_t conflen, const uint8_t *filt,
 	write_file("rootgate.conf", data, conflen);
 	write_file("filters.d/10-fuzz.conf", filt, filtlen);
 	if ((p = policy_load_confdir(confdir, &o, &errs)) != NULL) {
-		inspect(p);
+		fuzz_inspect_rules(p);
 		policy_free(p);
 	}
 	rmconf();

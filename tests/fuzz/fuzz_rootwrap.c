@@ -50,21 +50,9 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 static void
 inspect(const struct policy *p, const struct rw_conf *conf)
 {
-	struct rg_errlist warns = { 0 };
 	struct rwimport_stats st;
-	char buf[1024];
 
-	for (size_t i = 0; i < p->nrules; i++) {
-		const struct rule *r = &p->rules[i];
-
-		policy_lint_rule(r, &warns);
-		for (size_t k = 0; k < r->ncks; k++)
-			constraint_describe(&r->cks[k], buf, sizeof(buf));
-		if (i < 8)
-			fuzz_self_match(p, r);
-	}
-	fuzz_format_errs(&warns);
-	rg_errlist_free(&warns);
+	fuzz_inspect_rules(p);
 	(void)rwimport_write(devnull, p, "fuzz-rootwrap.conf", conf, &st);
 	fflush(devnull);
 }

@@ -6,6 +6,7 @@
 #ifndef ROOTGATE_FUZZPOL_H
 #define ROOTGATE_FUZZPOL_H
 
+#include "constraint.h"
 #include "diag.h"
 #include "match.h"
 #include "policy.h"
@@ -40,6 +41,28 @@ fuzz_self_match(const struct policy *p, const struct rule *r)
 		decision_clear(&d);
 	}
 	strv_free(v, n);
+}
+
+/* What both harnesses do with each rule of a policy that loaded: lint
+ * it, describe its constraints, match the first eight against their own
+ * synopsis; then format the warnings. */
+static inline void
+fuzz_inspect_rules(const struct policy *p)
+{
+	struct rg_errlist warns = { 0 };
+	char buf[1024];
+
+	for (size_t i = 0; i < p->nrules; i++) {
+		const struct rule *r = &p->rules[i];
+
+		policy_lint_rule(r, &warns);
+		for (size_t k = 0; k < r->ncks; k++)
+			constraint_describe(&r->cks[k], buf, sizeof(buf));
+		if (i < 8)
+			fuzz_self_match(p, r);
+	}
+	fuzz_format_errs(&warns);
+	rg_errlist_free(&warns);
 }
 
 #endif
