@@ -32,6 +32,7 @@
 
 #include "diag.h"
 #include "execfd.h"
+#include "failalloc.h"
 #include "policy.h"
 #include "run.h"
 #include "sbx_steps.h"
@@ -521,6 +522,15 @@ START_TEST(t_seccomp_embedded_is_libseccomps)
 	p.enabled = false;
 	ck_assert_int_eq(sbx_seccomp_build(&p, &a, &na, &err), 0);
 	ck_assert_ptr_null(a);
+	/* the copy's allocation fails: an error naming it, nothing left */
+	p = prof_default();
+	fa_arm(1);
+	ck_assert_int_eq(sbx_seccomp_build(&p, &a, &na, &err), -1);
+	ck_assert(fa_disarm());
+	ck_assert_ptr_null(a);
+	ck_assert_uint_eq(na, 0);
+	ck_assert_int_eq(err.errnum, ENOMEM);
+	ck_assert_str_eq(err.msg, "unable to allocate the seccomp program");
 }
 END_TEST
 
