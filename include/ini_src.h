@@ -32,6 +32,8 @@ struct ini_src {
 	unsigned syntax_line;	/* a syntax error we reported, 0 if none */
 	struct rg_errlist *errs;
 	size_t nerr;		/* errors this source added */
+	size_t nheaders;	/* lines opening with '[': at least as many
+				   as the sections (known before parsing) */
 };
 
 typedef int (*ini_src_handler)(void *user, const char *section,

@@ -253,6 +253,7 @@ struct broker_conf {
 struct policy {
 	struct rule *rules;	/* in decision order */
 	size_t nrules;
+	size_t rules_cap;	/* slots allocated (policy_rules_room) */
 	struct policy_index *index;	/* command name -> rule indices */
 	struct loadcache *loading;	/* look-ups while loading, then NULL */
 	char *confdir;
@@ -291,6 +292,14 @@ struct policy *policy_load_paths(const char *const *paths, size_t npaths,
  */
 int policy_parse_native(struct policy *p, FILE *fp, const char *file,
     const struct policy_opts *opts, struct rg_errlist *errs);
+
+/*
+ * Make room in p->rules for at least `more` rules after the current
+ * ones (a loader that knows how many sections follow asks once, so the
+ * array is not copied as it grows). Returns 0, or -1 on allocation
+ * failure (p unchanged).
+ */
+int policy_rules_room(struct policy *p, size_t more);
 
 /* Build the command index and cross-rule checks; call after parsing. */
 int policy_finish(struct policy *p, struct rg_errlist *errs);

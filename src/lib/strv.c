@@ -17,6 +17,16 @@ slots(size_t n)
 	return c;
 }
 
+void *
+vec_room(void *v, size_t n, size_t size)
+{
+	/* entries 0..n-1 fit in max(4, next_pow2(n)) slots: full when n
+	 * is 0, or a power of two of at least 4 */
+	if (v != NULL && (n < 4 || (n & (n - 1)) != 0))
+		return v;
+	return reallocarray(v, n == 0 ? 4 : 2 * n, size);
+}
+
 int
 strv_push_owned(char ***v, size_t *n, char *s)
 {

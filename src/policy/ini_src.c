@@ -126,6 +126,12 @@ ini_src_parse(FILE *fp, const char *file, ini_src_handler h, void *user,
 		s->buf = NULL;
 		return -1;
 	}
+	for (const char *p = s->buf; p != NULL && *p != '\0';) {
+		p += strspn(p, " \t");
+		s->nheaders += *p == '[';
+		if ((p = strchr(p, '\n')) != NULL)
+			p++;
+	}
 	rc = ini_parse_stream(reader, s, h, user);
 	if (rc > 0 && s->syntax_line == 0 && s->nerr == 0) {
 		/* inih saw something our classification did not */

@@ -14,6 +14,7 @@
 #include "filesafe.h"
 #include "loadcache.h"
 #include "rx.h"
+#include "strv.h"
 
 struct lc_user {
 	char *name;
@@ -308,23 +309,30 @@ loadcache_rx(struct loadcache *lc, const char *pattern, unsigned extra_flags,
 	unsigned flags = loadcache_rx_flags(lc) | extra_flags;
 	struct lc_rx *e;
 	struct rx *r;
-	char *key = NULL;
+	char kbuf[128], *key = NULL, *heap = NULL;
 	size_t idx;
+	int n;
 
-	/* the key is the flags then the pattern: one table for all flags */
-	if (lc != NULL && asprintf(&key, "%02x%s", flags, pattern) < 0)
-		key = NULL;
+	/* the key is the flags then the pattern: one table for all flags
+	 * (tab_put copies it; most patterns fit on the stack) */
+	if (lc != NULL && pattern != NULL) {
+		n = snprintf(kbuf, sizeof(kbuf), "%02x%s", flags, pattern);
+		if (n >= 0 && (size_t)n < sizeof(kbuf))
+			key = kbuf;
+		else if (asprintf(&heap, "%02x%s", flags, pattern) >= 0)
+			key = heap;
+	}
 	if (key != NULL && tab_get(&lc->rxtab, key, &idx)) {
-		free(key);
+		free(heap);
 		return rx_ref(lc->rxs[idx].rx);
 	}
 	if ((r = rx_compile(pattern, flags, err, errlen)) == NULL) {
-		free(key);	/* errors are not remembered: reported once */
+		free(heap);	/* errors are not remembered: reported once */
 		return NULL;
 	}
-	if (key == NULL || (e = reallocarray(lc->rxs, lc->nrxs + 1,
+	if (key == NULL || (e = vec_room(lc->rxs, lc->nrxs,
 	    sizeof(*e))) == NULL) {
-		free(key);
+		free(heap);
 		return r;
 	}
 	lc->rxs = e;
@@ -335,7 +343,7 @@ loadcache_rx(struct loadcache *lc, const char *pattern, unsigned extra_flags,
 		e->rx = rx_ref(r);
 		lc->nrxs++;
 	}
-	free(key);
+	free(heap);
 	return r;
 }
 

@@ -88,6 +88,29 @@ index_free(struct policy_index *ix)
 	free(ix);
 }
 
+int
+policy_rules_room(struct policy *p, size_t more)
+{
+	size_t want, cap;
+	struct rule *v;
+
+	if (more > SIZE_MAX / 2 - p->nrules)
+		return -1;
+	want = p->nrules + more;
+	if (want <= p->rules_cap)
+		return 0;
+	cap = p->rules_cap < 8 ? 8 : p->rules_cap;
+	while (cap < want)
+		cap *= 2;
+	if (more > 1 && cap > want)	/* asked for a count: take it */
+		cap = want;
+	if ((v = reallocarray(p->rules, cap, sizeof(*v))) == NULL)
+		return -1;
+	p->rules = v;
+	p->rules_cap = cap;
+	return 0;
+}
+
 void
 policy_free(struct policy *p)
 {
@@ -123,7 +146,7 @@ index_add(struct policy_index *ix, const char *key, size_t ruleidx)
 		return -1;
 	if (b->n > 0 && b->idx[b->n - 1] == ruleidx)
 		return 0;	/* a rule's names coincide: once is enough */
-	if ((v = reallocarray(b->idx, b->n + 1, sizeof(*v))) == NULL)
+	if ((v = vec_room(b->idx, b->n, sizeof(*v))) == NULL)
 		return -1;
 	v[b->n++] = ruleidx;
 	b->idx = v;

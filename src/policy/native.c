@@ -45,16 +45,15 @@ struct nstate {
 	struct ini_src *src;
 	struct pending cur;
 	bool have_cur;
+	bool reserved;		/* room for the file's rules asked for */
 	size_t nerr_before;
 };
 
 static void
 pending_clear(struct pending *pd)
 {
-	for (size_t i = 0; i < pd->nkv; i++) {
-		free(pd->kv[i].key);
-		free(pd->kv[i].value);
-	}
+	for (size_t i = 0; i < pd->nkv; i++)
+		free(pd->kv[i].key);	/* the value is in the same block */
 	free(pd->kv);
 	free(pd->name);
 	memset(pd, 0, sizeof(*pd));
@@ -93,7 +92,6 @@ static void
 finish_rule(struct nstate *st)
 {
 	struct rule r;
-	struct rule *v;
 	size_t before = rg_errlist_nerrors(st->errs);
 
 	if (!st->have_cur)
@@ -112,18 +110,29 @@ finish_rule(struct nstate *st)
 	    st->errs);
 	if (rg_errlist_nerrors(st->errs) != before)
 		goto drop;
-	v = reallocarray(st->p->rules, st->p->nrules + 1, sizeof(*v));
-	if (v == NULL) {
+	if (policy_rules_room(st->p, 1) < 0) {
 		rg_errlist_add(st->errs, 0, st->file, r.line, "out of memory");
 		goto drop;
 	}
-	st->p->rules = v;
-	v[st->p->nrules++] = r;
+	st->p->rules[st->p->nrules++] = r;
 	pending_clear(&st->cur);
 	return;
 drop:
 	policy_rule_clear(&r);
 	pending_clear(&st->cur);
+}
+
+/* kv->key and kv->value in one block (freed as kv->key): 0 or -1 */
+static int
+kv_set(struct kv *kv, const char *key, const char *value)
+{
+	size_t kl = strlen(key) + 1, vl = strlen(value) + 1;
+
+	if ((kv->key = malloc(kl + vl)) == NULL)
+		return -1;
+	memcpy(kv->key, key, kl);
+	kv->value = memcpy(kv->key + kl, value, vl);
+	return 0;
 }
 
 static int
@@ -133,6 +142,12 @@ handler(void *user, const char *section, const char *key, const char *value)
 	unsigned line = st->src->lineno;
 	struct kv *kv;
 
+	if (!st->reserved) {
+		/* one allocation for the file's rules; a failure here is
+		 * reported where a rule does not fit */
+		st->reserved = true;
+		(void)policy_rules_room(st->p, st->src->nheaders);
+	}
 	if (*section == '\0') {
 		rg_errlist_add(st->errs, 0, st->file, line, "key '%s' outside "
 		    "a [rule] section", key);
@@ -166,17 +181,20 @@ handler(void *user, const char *section, const char *key, const char *value)
 	if (st->src->cont && st->cur.nkv > 0 &&
 	    strcmp(st->cur.kv[st->cur.nkv - 1].key, key) == 0) {
 		struct kv *last = &st->cur.kv[st->cur.nkv - 1];
-		size_t n = strlen(last->value) + strlen(value) + 2;
-		char *nv = malloc(n);
+		size_t kl = strlen(last->key) + 1;
+		size_t n = kl + strlen(last->value) + strlen(value) + 2;
+		char *nk = malloc(n);
 
-		if (nv == NULL) {
+		if (nk == NULL) {
 			rg_errlist_add(st->errs, 0, st->file, line, "out of "
 			    "memory");
 			return 1;
 		}
-		snprintf(nv, n, "%s\n%s", last->value, value);
-		free(last->value);
-		last->value = nv;
+		memcpy(nk, last->key, kl);
+		snprintf(nk + kl, n - kl, "%s\n%s", last->value, value);
+		free(last->key);
+		last->key = nk;
+		last->value = nk + kl;
 		return 1;
 	}
 	for (size_t i = 0; i < st->cur.nkv; i++)
@@ -186,22 +204,18 @@ handler(void *user, const char *section, const char *key, const char *value)
 			    st->cur.kv[i].line);
 			return 1;
 		}
-	kv = reallocarray(st->cur.kv, st->cur.nkv + 1, sizeof(*kv));
+	kv = vec_room(st->cur.kv, st->cur.nkv, sizeof(*kv));
 	if (kv == NULL) {
 		rg_errlist_add(st->errs, 0, st->file, line, "out of memory");
 		return 1;
 	}
 	st->cur.kv = kv;
 	kv = &kv[st->cur.nkv];
-	kv->key = strdup(key);
-	kv->value = strdup(value);
-	kv->line = line;
-	if (kv->key == NULL || kv->value == NULL) {
-		free(kv->key);
-		free(kv->value);
+	if (kv_set(kv, key, value) < 0) {
 		rg_errlist_add(st->errs, 0, st->file, line, "out of memory");
 		return 1;
 	}
+	kv->line = line;
 	st->cur.nkv++;
 	return 1;
 }

@@ -19,6 +19,7 @@
 
 #include "pattern.h"
 #include "policy.h"
+#include "strv.h"
 
 #define PAT_MAX_DEPTH	12
 #define PAT_MAX_ELEMS	256
@@ -265,8 +266,7 @@ body_nullable(const struct pel *e)
 static struct pel *
 push_kid(struct pel *parent)
 {
-	struct pel *k = reallocarray(parent->kids, parent->nkids + 1,
-	    sizeof(*k));
+	struct pel *k = vec_room(parent->kids, parent->nkids, sizeof(*k));
 
 	if (k == NULL)
 		return NULL;

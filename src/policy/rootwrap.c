@@ -450,7 +450,7 @@ ck_set(struct rule *r, const char *name, const char *const *w, size_t nw,
 static struct pel *
 kid(struct pel *seq, enum pe_kind kind, unsigned flags)
 {
-	struct pel *v = reallocarray(seq->kids, seq->nkids + 1, sizeof(*v));
+	struct pel *v = vec_room(seq->kids, seq->nkids, sizeof(*v));
 
 	if (v == NULL)
 		return NULL;
@@ -575,13 +575,11 @@ static struct rule *
 new_rule(struct policy *p, const struct fctx *f, const char *value,
     const char *exec_path, const char *run_as)
 {
-	struct rule *v = reallocarray(p->rules, p->nrules + 1, sizeof(*v));
 	struct rule *r;
 
-	if (v == NULL)
+	if (policy_rules_room(p, 1) < 0)
 		return NULL;
-	p->rules = v;
-	r = &v[p->nrules++];
+	r = &p->rules[p->nrules++];
 	memset(r, 0, sizeof(*r));
 	r->origin = RO_ROOTWRAP;
 	r->line = f->line;

@@ -2,10 +2,13 @@
 /* test_diag.c - error records, error lists, string vectors. */
 #include <check.h>
 #include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "constraint.h"
 #include "diag.h"
+#include "failalloc.h"
 #include "strv.h"
 #include "suites.h"
 
@@ -63,6 +66,39 @@ START_TEST(test_strv)
 }
 END_TEST
 
+/* vec_room: every entry survives each growth, also after a shrink, and
+ * a failed growth leaves the array as it was. */
+START_TEST(test_vec_room)
+{
+	unsigned *v = NULL, *nv;
+	size_t n = 0;
+
+	for (unsigned i = 0; i < 1000; i++) {
+		ck_assert_ptr_nonnull(nv = vec_room(v, n, sizeof(*v)));
+		v = nv;
+		v[n++] = i * 7;
+	}
+	for (size_t i = 0; i < n; i++)
+		ck_assert_uint_eq(v[i], i * 7);
+	n = 3;			/* shrink, then grow again */
+	for (unsigned i = 3; i < 100; i++) {
+		ck_assert_ptr_nonnull(nv = vec_room(v, n, sizeof(*v)));
+		v = nv;
+		v[n++] = i;
+	}
+	for (size_t i = 3; i < n; i++)
+		ck_assert_uint_eq(v[i], i);
+	ck_assert_uint_eq(v[2], 14);
+	n = 128;		/* 100 set, room for 128: the 129th needs more */
+	fa_arm(1);
+	ck_assert_ptr_null(vec_room(v, n, sizeof(*v)));
+	ck_assert(fa_disarm());
+	ck_assert_uint_eq(v[99], 99);
+	free(v);
+	ck_assert_ptr_null(vec_room(NULL, 0, SIZE_MAX));
+}
+END_TEST
+
 struct esc { const char *in; size_t max; const char *out; };
 static const struct esc escs[] = {
 	{ "plain", 64, "plain" },
@@ -102,6 +138,7 @@ suite_diag(void)
 	tcase_add_test(tc, test_format);
 	tcase_add_test(tc, test_list_counts);
 	tcase_add_test(tc, test_strv);
+	tcase_add_test(tc, test_vec_room);
 	tcase_add_loop_test(tc, test_escape, 0, sizeof(escs) / sizeof(escs[0]));
 	tcase_add_test(tc, test_escape_small_buffer);
 	suite_add_tcase(s, tc);

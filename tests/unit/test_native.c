@@ -352,6 +352,58 @@ START_TEST(test_lint)
 END_TEST
 
 /* A file with a NUL byte, or over the size limit, loads nothing. */
+/*
+ * Many rules, over two files: the first file's rules are allocated at
+ * once from a count of its header lines (an over-count here: indented
+ * '[' lines inside continued values), the second's grow the array;
+ * every rule keeps its place, name and values.
+ */
+START_TEST(test_many_rules)
+{
+	struct policy_opts o = { .skip_file_safety = true };
+	struct rg_errlist errs = { 0 };
+	struct policy *p = policy_new();
+	size_t cap = 300 * 128, len = 0;
+	char *text = malloc(cap), want[64];
+	FILE *fp;
+
+	ck_assert_ptr_nonnull(text);
+	for (unsigned i = 0; i < 300; i++)
+		len += (size_t)snprintf(text + len, cap - len, "[r%u]\nexec = "
+		    "/usr/bin/true\nargs = a%u\ndescription = rule\n  [%u]\n",
+		    i, i, i);
+	ck_assert_uint_lt(len, cap);
+	fp = fmemopen(text, len, "r");
+	ck_assert_int_eq(policy_parse_native(p, fp, "a.conf", &o, &errs), 0);
+	fclose(fp);
+	ck_assert_uint_eq(p->nrules, 300);
+	len = 0;
+	for (unsigned i = 300; i < 305; i++)
+		len += (size_t)snprintf(text + len, cap - len, "[r%u]\nexec = "
+		    "/usr/bin/true\nargs = a%u\n", i, i);
+	fp = fmemopen(text, len, "r");
+	ck_assert_int_eq(policy_parse_native(p, fp, "b.conf", &o, &errs), 0);
+	fclose(fp);
+	ck_assert_int_eq(policy_finish(p, &errs), 0);
+	ck_assert_uint_eq(p->nrules, 305);
+	for (unsigned i = 0; i < 305; i++) {
+		snprintf(want, sizeof(want), "r%u", i);
+		ck_assert_str_eq(p->rules[i].name, want);
+		snprintf(want, sizeof(want), "a%u", i);
+		ck_assert_str_eq(p->rules[i].args_src, want);
+		ck_assert_str_eq(p->rules[i].file, i < 300 ? "a.conf" :
+		    "b.conf");
+		if (i < 300) {
+			snprintf(want, sizeof(want), "rule [%u]", i);
+			ck_assert_str_eq(p->rules[i].description, want);
+		}
+	}
+	free(text);
+	policy_free(p);
+	rg_errlist_free(&errs);
+}
+END_TEST
+
 START_TEST(test_nul_and_huge)
 {
 	static const char nul[] = "[r]\nexec = /usr/bin/true\0\nargs =\n";
@@ -395,6 +447,7 @@ suite_native(void)
 	tcase_add_test(tc, test_optional_missing_exec_is_inactive);
 	tcase_add_test(tc, test_lint);
 	tcase_add_test(tc, test_nul_and_huge);
+	tcase_add_test(tc, test_many_rules);
 	suite_add_tcase(s, tc);
 	return s;
 }
