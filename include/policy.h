@@ -262,6 +262,8 @@ struct policy {
 	struct broker_conf broker;	/* rootgated only */
 	bool linear;		/* some rule has cmd_in_pattern or strip_word:
 				   every rule is tried in order (policy_finish) */
+	bool needs_groups;	/* some rule names %group callers: a decision
+				   needs the caller's groups (policy_finish) */
 };
 
 /* Load options */

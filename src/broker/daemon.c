@@ -456,13 +456,18 @@ static void
 conn_decide(struct broker *b, struct conn *c, const struct proto_request *r)
 {
 	struct caller cl;
+	struct rg_err err;
 	char text[PROTO_MAX_TEXT];
 
-	peer_caller(&c->peer, &cl);
 	fill_audit(c);
 	constraint_escape(r->argv[0], 64, c->q, sizeof(c->q));
 	c->pol = b->pol;
 	c->pol->refs++;
+	if (c->pol->p->needs_groups && peer_groups(&c->peer, &err) < 0) {
+		snprintf(text, sizeof(text), "%s", err.msg);
+		goto deny;
+	}
+	peer_caller(&c->peer, &cl);
 	if (match_argv(c->pol->p, &cl, r->argv, r->argc, r->envp,
 	    &c->d) < 0) {
 		snprintf(text, sizeof(text), "unable to allocate memory");

@@ -12,7 +12,9 @@
  *    put another process's name in the audit record).
  * 3. Group names are looked up for the uid (getgrouplist), so a rule's
  *    %group callers mean what the group database says, not what
- *    supplementary groups the caller happened to keep or drop.
+ *    supplementary groups the caller happened to keep or drop. They are
+ *    looked up when the first decision that can use them is made (the
+ *    policy names a %group caller), not for every connection.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -76,7 +78,7 @@ add_groups(struct peer *p)
 	gid_t *gids;
 	int ng = PEER_MAX_GROUPS;
 
-	if ((gids = calloc((size_t)ng, sizeof(*gids))) == NULL)
+	if ((gids = malloc((size_t)ng * sizeof(*gids))) == NULL)
 		return -1;
 	if (p->user == NULL || getgrouplist(p->user, p->gid, gids, &ng) < 0) {
 		gids[0] = p->gid;	/* no name: its primary group */
@@ -89,10 +91,26 @@ add_groups(struct peer *p)
 		    gr->gr_name) < 0 && strv_push(&p->groups, &p->ngroups,
 		    gr->gr_name) < 0) {
 			free(gids);
+			strv_free(p->groups, p->ngroups);
+			p->groups = NULL;
+			p->ngroups = 0;
 			return -1;
 		}
 	}
 	free(gids);
+	return 0;
+}
+
+int
+peer_groups(struct peer *p, struct rg_err *err)
+{
+	if (p->groups_known)
+		return 0;
+	/* root may use every rule: its groups decide nothing */
+	if (p->uid != 0 && add_groups(p) < 0)
+		return rg_err_set(err, "", 0, ENOMEM, "unable to allocate "
+		    "memory");
+	p->groups_known = true;
 	return 0;
 }
 
@@ -114,15 +132,12 @@ peer_identify(int fd, struct peer *p, struct rg_err *err)
 	p->pidfd = pin_pid(fd, uc.pid);
 	read_comm(p);
 	if ((pw = getpwuid(p->uid)) != NULL &&
-	    (p->user = strdup(pw->pw_name)) == NULL)
-		goto nomem;
-	/* root may use every rule: its groups decide nothing */
-	if (p->uid != 0 && add_groups(p) < 0)
-		goto nomem;
+	    (p->user = strdup(pw->pw_name)) == NULL) {
+		peer_free(p);
+		return rg_err_set(err, "", 0, ENOMEM, "unable to allocate "
+		    "memory");
+	}
 	return 0;
-nomem:
-	peer_free(p);
-	return rg_err_set(err, "", 0, ENOMEM, "unable to allocate memory");
 }
 
 void

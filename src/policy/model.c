@@ -173,9 +173,11 @@ policy_finish(struct policy *p, struct rg_errlist *errs)
 	}
 	ix->nb = nb;
 	p->linear = false;
+	p->needs_groups = false;
 	for (size_t i = 0; i < p->nrules; i++) {
 		const struct rule *r = &p->rules[i];
 
+		p->needs_groups |= r->ncaller_groups > 0;
 		/* such a rule decides argv[0] itself: no index can */
 		if (r->cmd_in_pattern || r->strip_word != NULL) {
 			p->linear = true;

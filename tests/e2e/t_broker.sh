@@ -242,6 +242,38 @@ t_broker_reload() {
 	expect_status 99
 }
 
+# A %group caller: the daemon asks the group database (not the groups the
+# client process holds), at the decision, so a member who dropped its
+# supplementary groups is still let in and a removed member is not.
+t_broker_group_callers() {
+	command -v groupadd >/dev/null || skip "groupadd missing"
+	broker_up
+	G=rgtg$(od -An -N4 -tx1 /dev/urandom | tr -d " \n")
+	groupadd "$G" || fail "unable to create the test group"
+	trap 'broker_down; groupdel "$G" 2>/dev/null' EXIT
+	gpasswd -a "$U" "$G" >/dev/null || fail "unable to add $U to $G"
+	chmod u+w "$SCRATCH/c/filters.d"
+	printf '[whoami-group]\nexec = /usr/bin/whoami\nargs =\ncallers = %%%s\n' \
+		"$G" > "$SCRATCH/c/filters.d/zz-group.conf"
+	chmod go-w "$SCRATCH/c/filters.d/zz-group.conf"
+	kill -HUP "$DPID"
+	_i=0
+	until grep -q "policy reloaded" "$LOG"; do
+		_i=$((_i + 1))
+		[ $_i -lt 100 ] || fail "no reload after 5 s: $(cat "$LOG")"
+		sleep 0.05
+	done
+	run setpriv --reuid="$U" --regid="$U" --clear-groups "$RG" \
+		--socket "$S" whoami
+	expect_status 0
+	[ "$OUT" = root ] || fail "stdout: $OUT"
+	gpasswd -d "$U" "$G" >/dev/null || fail "unable to remove $U from $G"
+	run $R whoami
+	expect_status 99
+	expect_err "not permitted for this caller"
+	expect_serving
+}
+
 t_broker_sigterm_waits_then_kills() {
 	broker_up
 	$R sleep 38 &
