@@ -107,6 +107,11 @@ attack_broker_down() {
 		pkill -KILL -u "$_u" 2>/dev/null
 		userdel "$_u" 2>/dev/null
 	done
+	# a user that was in another test user's group kept that group
+	# alive through its userdel: remove what is left
+	for _u in "$U" $EXTRA_USERS; do
+		getent group "$_u" >/dev/null && groupdel "$_u" 2>/dev/null
+	done
 	[ -z "${P:-}" ] || pkill -KILL -f "^$P " 2>/dev/null
 	rm -rf "$SCRATCH"
 }
