@@ -28,8 +28,9 @@ long strv_find(char *const *v, size_t n, const char *s);
  * Room for entry n of an array of n entries of size bytes each, grown
  * only through this function (it may have shrunk since): the capacity is
  * kept a power of two (at least 4) without being stored, so n appends
- * cost O(log n) reallocations. Returns the array, moved or not, or NULL on allocation
- * failure (then v is unchanged and still owned by the caller).
+ * cost O(log n) reallocations; strv_push grows its vectors the same way.
+ * Returns the array, moved or not, or NULL on allocation failure (then v
+ * is unchanged and still owned by the caller).
  */
 void *vec_room(void *v, size_t n, size_t size);
 

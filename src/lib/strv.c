@@ -5,8 +5,9 @@
 
 #include "strv.h"
 
-/* Slots allocated for a vector of n entries and its NULL: a power of two,
- * so that n pushes cost O(log n) reallocations, without storing it. */
+/* Slots allocated for an array holding entries 0..n: a power of two, at
+ * least 4, so that n appends cost O(log n) reallocations, without the
+ * capacity being stored. */
 static size_t
 slots(size_t n)
 {
@@ -20,26 +21,23 @@ slots(size_t n)
 void *
 vec_room(void *v, size_t n, size_t size)
 {
-	/* entries 0..n-1 fit in max(4, next_pow2(n)) slots: full when n
-	 * is 0, or a power of two of at least 4 */
-	if (v != NULL && (n < 4 || (n & (n - 1)) != 0))
+	/* it was allocated for entries 0..n-1 */
+	if (v != NULL && n > 0 && slots(n - 1) == slots(n))
 		return v;
-	return reallocarray(v, n == 0 ? 4 : 2 * n, size);
+	return reallocarray(v, slots(n), size);
 }
 
 int
 strv_push_owned(char ***v, size_t *n, char *s)
 {
-	char **nv = *v;
+	char **nv;
 
 	if (s == NULL)
 		return -1;
-	if (*v == NULL || slots(*n + 1) != slots(*n)) {
-		nv = reallocarray(*v, slots(*n + 1), sizeof(*nv));
-		if (nv == NULL) {
-			free(s);
-			return -1;
-		}
+	/* the vector holds its n entries and the NULL: room for one more */
+	if ((nv = vec_room(*v, *n + 1, sizeof(*nv))) == NULL) {
+		free(s);
+		return -1;
 	}
 	nv[*n] = s;
 	nv[*n + 1] = NULL;
