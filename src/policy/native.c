@@ -122,16 +122,29 @@ drop:
 	pending_clear(&st->cur);
 }
 
-/* kv->key and kv->value in one block (freed as kv->key): 0 or -1 */
+/*
+ * kv->key and kv->value in one block (freed as kv->key): the value is
+ * value, or with more != NULL "value\nmore" (a continuation line).
+ * Returns 0, or -1 with *kv unchanged.
+ */
 static int
-kv_set(struct kv *kv, const char *key, const char *value)
+kv_set(struct kv *kv, const char *key, const char *value, const char *more)
 {
-	size_t kl = strlen(key) + 1, vl = strlen(value) + 1;
+	size_t kl = strlen(key) + 1, vl = strlen(value);
+	size_t ml = more != NULL ? strlen(more) + 1 : 0;	/* '\n', more */
+	char *b;
 
-	if ((kv->key = malloc(kl + vl)) == NULL)
+	if ((b = malloc(kl + vl + ml + 1)) == NULL)
 		return -1;
-	memcpy(kv->key, key, kl);
-	kv->value = memcpy(kv->key + kl, value, vl);
+	memcpy(b, key, kl);
+	memcpy(b + kl, value, vl);
+	if (more != NULL) {
+		b[kl + vl] = '\n';
+		memcpy(b + kl + vl + 1, more, ml - 1);
+	}
+	b[kl + vl + ml] = '\0';
+	kv->key = b;
+	kv->value = b + kl;
 	return 0;
 }
 
@@ -181,20 +194,13 @@ handler(void *user, const char *section, const char *key, const char *value)
 	if (st->src->cont && st->cur.nkv > 0 &&
 	    strcmp(st->cur.kv[st->cur.nkv - 1].key, key) == 0) {
 		struct kv *last = &st->cur.kv[st->cur.nkv - 1];
-		size_t kl = strlen(last->key) + 1;
-		size_t n = kl + strlen(last->value) + strlen(value) + 2;
-		char *nk = malloc(n);
+		char *old = last->key;
 
-		if (nk == NULL) {
+		if (kv_set(last, old, last->value, value) < 0)
 			rg_errlist_add(st->errs, 0, st->file, line, "out of "
 			    "memory");
-			return 1;
-		}
-		memcpy(nk, last->key, kl);
-		snprintf(nk + kl, n - kl, "%s\n%s", last->value, value);
-		free(last->key);
-		last->key = nk;
-		last->value = nk + kl;
+		else
+			free(old);
 		return 1;
 	}
 	for (size_t i = 0; i < st->cur.nkv; i++)
@@ -211,7 +217,7 @@ handler(void *user, const char *section, const char *key, const char *value)
 	}
 	st->cur.kv = kv;
 	kv = &kv[st->cur.nkv];
-	if (kv_set(kv, key, value) < 0) {
+	if (kv_set(kv, key, value, NULL) < 0) {
 		rg_errlist_add(st->errs, 0, st->file, line, "out of memory");
 		return 1;
 	}
