@@ -247,13 +247,7 @@ t_broker_idle_after_reply() {
 $AB_RULES
 P
 	printf 'idle-timeout = 1s\n' >> "$C/rootgate.conf"
-	kill -HUP "$DPID"
-	_i=0
-	until grep -q "policy reloaded" "$LOG"; do
-		_i=$((_i + 1))
-		[ $_i -lt 100 ] || fail "no reload: $(cat "$LOG")"
-		sleep 0.05
-	done
+	hup_wait "policy reloaded"
 	mkdir -p "$SCRATCH/w"
 	ab_serving
 	ab_abuse idleafter

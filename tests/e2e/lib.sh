@@ -35,6 +35,19 @@ scratch() {
 	trap 'rm -rf "$SCRATCH"' EXIT
 }
 
+# hup_wait TEXT : SIGHUP the test's daemon ($DPID) and wait, up to 5 s,
+# for one more line holding TEXT in its log ($LOG) than before
+hup_wait() {
+	_n=$(grep -c "$1" "$LOG" || true)
+	kill -HUP "$DPID"
+	_i=0
+	until [ "$(grep -c "$1" "$LOG" || true)" -gt "$_n" ]; do
+		_i=$((_i + 1))
+		[ $_i -lt 100 ] || fail "no '$1' after SIGHUP: $(cat "$LOG")"
+		sleep 0.05
+	done
+}
+
 # mkconf DIR FILE... : a configuration directory with these filter files
 mkconf() {
 	_d=$1

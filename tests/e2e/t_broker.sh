@@ -229,15 +229,11 @@ t_broker_reload() {
 	expect_status 0
 	chmod u+w "$SCRATCH/c/filters.d"
 	echo '[broken' > "$SCRATCH/c/filters.d/zz.conf"
-	kill -HUP "$DPID"
-	sleep 0.3
-	grep -q "reload refused" "$LOG" || fail "log: $(cat "$LOG")"
+	hup_wait "reload refused"
 	expect_serving
 	rm "$SCRATCH/c/filters.d/zz.conf"
 	sed -i '/^\[true\]/,/^$/d' "$SCRATCH/c/filters.d/broker.conf"
-	kill -HUP "$DPID"
-	sleep 0.3
-	grep -q "policy reloaded" "$LOG" || fail "log: $(cat "$LOG")"
+	hup_wait "policy reloaded"
 	run $R true
 	expect_status 99
 }
@@ -256,13 +252,7 @@ t_broker_group_callers() {
 	printf '[whoami-group]\nexec = /usr/bin/whoami\nargs =\ncallers = %%%s\n' \
 		"$G" > "$SCRATCH/c/filters.d/zz-group.conf"
 	chmod go-w "$SCRATCH/c/filters.d/zz-group.conf"
-	kill -HUP "$DPID"
-	_i=0
-	until grep -q "policy reloaded" "$LOG"; do
-		_i=$((_i + 1))
-		[ $_i -lt 100 ] || fail "no reload after 5 s: $(cat "$LOG")"
-		sleep 0.05
-	done
+	hup_wait "policy reloaded"
 	run setpriv --reuid="$U" --regid="$U" --clear-groups "$RG" \
 		--socket "$S" whoami
 	expect_status 0
