@@ -14,6 +14,9 @@
  *    signalfd, then forwarded: the client outlives them until the
  *    command's status comes back (as direct mode does).
  * 4. Every failure to talk to the broker is status 125 with one line.
+ *    A broker that refuses a connection (too many) replies and closes
+ *    before reading the request: the request's send then fails, and the
+ *    broker's reason, already waiting on the socket, is what is shown.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -114,6 +117,8 @@ select_env(char **out)
 	return n;
 }
 
+/* 0 sent, -1 failed (said why), -2 the broker closed the connection
+ * with a reply waiting: read it (invariant 4) */
 static int
 send_request(int fd, int argc, char **argv, void *buf)
 {
@@ -154,7 +159,13 @@ send_request(int fd, int argc, char **argv, void *buf)
 		    MSG_NOSIGNAL)) < 0 && errno == EINTR)
 			;
 	if (n <= 0) {
-		say("unable to send the request: %s%s", strerror(errno), "");
+		int e = errno;
+		char c;
+
+		if ((e == EPIPE || e == ECONNRESET) &&
+		    recv(fd, &c, 1, MSG_PEEK | MSG_DONTWAIT) == 1)
+			return -2;
+		say("unable to send the request: %s%s", strerror(e), "");
 		return -1;
 	}
 	return 0;
@@ -287,10 +298,12 @@ broker_client_run(const char *path, int argc, char **argv)
 		close(sfd);
 		return RG_EXIT_INTERNAL;
 	}
-	if ((buf = malloc(PROTO_MAX_FRAME)) == NULL ||
-	    send_request(fd, argc, argv, buf) < 0)
+	if ((buf = malloc(PROTO_MAX_FRAME)) == NULL) {
+		say("unable to allocate memory%s%s", "", "");
 		status = RG_EXIT_INTERNAL;
-	else
+	} else if (send_request(fd, argc, argv, buf) == -1)
+		status = RG_EXIT_INTERNAL;
+	else	/* sent, or refused with the reply waiting (-2) */
 		status = converse(fd, sfd);
 	free(buf);
 	close(fd);
