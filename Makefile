@@ -109,7 +109,7 @@ AUDIT_SRCS = \
 BROKER_SRCS = \
 	src/broker/proto.c \
 	src/broker/peer.c \
-	src/broker/worker.c \
+	src/broker/job.c \
 	src/broker/daemon.c \
 	src/broker/client.c
 

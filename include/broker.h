@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * broker.h - rootgated, the setuid-free way to use rootgate: a root
- * daemon on a unix socket (daemon.c, worker.c) and the unprivileged
+ * daemon on a unix socket (daemon.c, job.c) and the unprivileged
  * client behind `rootgate CMD...` (client.c). doc/protocol.md has the
  * wire format, rootgated(8) the operator's view.
  */

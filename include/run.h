@@ -15,6 +15,10 @@
 #include <sys/resource.h>
 #include <sys/types.h>
 
+#include "sandbox.h"
+#include "spawn.h"
+#include "supervise.h"
+
 struct sbx_profile;
 struct rg_err;
 
@@ -53,5 +57,36 @@ struct run_outcome {
  */
 int run_command(const struct run_request *req, struct run_outcome *out,
     struct rg_err *err);
+
+/*
+ * run_command in two halves, for a caller that supervises in its own
+ * event loop (rootgated) instead of blocking. The caller keeps SIGINT,
+ * SIGTERM, SIGHUP and SIGQUIT blocked (run_start refuses to start
+ * otherwise: the init of a pid namespace must be born with them
+ * blocked, pidinit.c invariant 2), is the child subreaper (orphans
+ * of a run without a pid namespace come back to it, to be killed), and
+ * drives j->s: it watches j->c.pidfd, calls sup_timer at j->s.next_ms,
+ * sup_signal to forward a signal, and sup_try_reap when the pidfd is
+ * readable.
+ */
+struct run_job {
+	struct sbx_prepared prep;
+	struct spawn_child c;		/* the child: command or init */
+	struct supervise_opts o;
+	struct supervisor s;
+	uint64_t t0;
+};
+
+/* Check, prepare and spawn. 0, or -1 with *err and out->status (125, or
+ * 96 when the executable vanished or changed) and nothing left to clean
+ * up. The rootwrap compatibility profile (keep_descendants) is refused:
+ * only run_command runs it; so is a caller with the signals unblocked. */
+int run_start(const struct run_request *req, struct run_job *j,
+    struct run_outcome *out, struct rg_err *err);
+
+/* After the reap, once no descendant is left (the caller killed and
+ * reaped them): fill *out as run_command does, release everything j
+ * holds. Returns 0, or -1 with *err when the command never started. */
+int run_end(struct run_job *j, struct run_outcome *out, struct rg_err *err);
 
 #endif

@@ -10,6 +10,7 @@
 #define ROOTGATE_SUPERVISE_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 struct spawn_child;
 struct run_outcome;
@@ -34,5 +35,36 @@ struct supervise_opts {
  */
 int supervise(const struct spawn_child *c, const struct supervise_opts *o,
     struct run_outcome *out);
+
+/*
+ * The same supervision in steps, for a caller with its own event loop
+ * (rootgated): it watches c->pidfd and the deadline itself, blocks the
+ * forwarded signals and is the child subreaper. c and o must outlive s.
+ */
+struct supervisor {
+	const struct spawn_child *c;
+	const struct supervise_opts *o;
+	int phase;		/* timeout: 0 none, 1 SIGTERM sent, 2 KILL */
+	bool cmd_reported;	/* the init sent the command's status */
+	int cmd_wstatus;	/* ... this one (supervise.c, invariant 3) */
+	int64_t next_ms;	/* next timeout deadline (CLOCK_MONOTONIC,
+				   ms), -1 = none */
+};
+
+/* Start the clock: c was just spawned. */
+void sup_begin(struct supervisor *s, const struct spawn_child *c,
+    const struct supervise_opts *o);
+/* Signal the child's tree as supervise() forwards a signal: the init of
+ * its pid namespace, else its session (the child alone before setsid). */
+void sup_signal(const struct supervisor *s, int sig);
+/* s->next_ms has passed: SIGTERM, or SIGKILL once the grace is over;
+ * moves s->next_ms (supervise.c, invariant 4). */
+void sup_timer(struct supervisor *s, struct run_outcome *out);
+/* Reap the child if it has exited (wstatus, ru into *out): 1 reaped, 0
+ * not yet, -1 on an error of wait4 (errno). */
+int sup_try_reap(struct supervisor *s, struct run_outcome *out);
+/* After the reap, and after every descendant is gone: read the status
+ * pipe and compute out->status, started, stage, child_errno. */
+void sup_end(struct supervisor *s, struct run_outcome *out);
 
 #endif

@@ -26,7 +26,7 @@ VG_SUPP  = $(sort $(wildcard tests/valgrind/*.supp))
 # The leak kinds that count as errors: definite, indirect and possible.
 # "Still reachable" (a pointer to the block is still held at exit) is not
 # a leak: libc's stdio buffers and NSS state, Check's runner in the
-# forked test children, the daemon's policy in a worker that _exits.
+# forked test children.
 VG_FLAGS = --tool=memcheck --leak-check=full \
 	--show-leak-kinds=definite,indirect,possible \
 	--errors-for-leak-kinds=definite,indirect,possible \
@@ -81,7 +81,7 @@ COV_DIR    = $(COV_BUILD)/coverage
 # glibc refuses _FORTIFY_SOURCE without optimisation (a #warning, made an
 # error by -Werror).
 # RG_COVERAGE: rg_cov_flush() (include/cov.h) writes the counters of a
-# process that leaves by _exit (the broker's workers, rootgated's parent).
+# process that leaves by _exit (rootgated's parent).
 COV_MAKE = $(MAKE) BUILD=$(COV_BUILD) OPT='-O0 -g --coverage' \
 	CFLAGS='-U_FORTIFY_SOURCE -DRG_COVERAGE' LDFLAGS=--coverage
 # thresholds (percent of lines): the whole of src/, and the files that

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * daemon.c - rootgated's event loop (broker.h): one epoll over the
- * listening socket, a signalfd, every client socket and every worker's
- * pidfd.
+ * listening socket, a signalfd, every client socket and every running
+ * command's pidfd.
  *
  * Invariants:
  * 1. The loop never blocks on a client: sockets are non-blocking, a
@@ -11,24 +11,27 @@
  * 2. The caller is who SO_PEERCRED says (peer.c), taken at accept; the
  *    request names no identity. The decision (match_argv) and its audit
  *    record happen here, before any privileged action for the request.
- * 3. Nothing runs in this process: each allowed request gets a worker
- *    process (worker.c), watched by its pidfd and reaped by it, so no
- *    zombie outlives its connection's bookkeeping.
+ * 3. The daemon starts each allowed command itself (job.c: the halves
+ *    of direct mode's run_command), as its own child, and supervises it
+ *    from this loop: its pidfd, its timeout, the forwarded signals. The
+ *    child keeps nothing of the daemon's (job.c, 2). It is reaped here,
+ *    so no zombie outlives its connection's bookkeeping.
  * 4. A policy is immutable and reference-counted: a request keeps the
- *    policy it was decided under until its worker is reaped; SIGHUP
+ *    policy it was decided under until its command is finished; SIGHUP
  *    builds a new one and swaps the pointer, or keeps the old one whole.
  * 5. Every descriptor a connection owns (socket, peer pidfd, the three
- *    received fds, the worker's pidfd and pipe) is closed when the
+ *    received fds, the command's pidfd and status pipe) is closed when the
  *    connection is freed, and connections are freed only between epoll
  *    batches (no event can name a freed connection).
  * 6. A malformed frame gets one PT_ERROR reply and the connection is
  *    closed: after a framing error the stream cannot be trusted.
- * 7. The daemon is a child subreaper. A worker killed with its client
- *    (conn_kill) takes its command with it by the parent-death signal,
- *    but without a pid namespace the command's own children would be
- *    re-parented past the dead worker and outlive the run, its timeout
- *    and max-children-per-caller. They come to us instead: any child that
- *    is not a running worker is killed and reaped (sweep_strays).
+ * 7. The daemon is a child subreaper. Without a pid namespace a
+ *    command's children outlive it: its session is killed at its exit
+ *    (job_reap), and whatever escaped the session is re-parented to us.
+ *    Any child that is not a running command is killed and reaped
+ *    (sweep_strays); a command's reply waits until none is left, so the
+ *    caller never sees the end of a run whose processes still live, and
+ *    they keep counting against max-children until then.
  * 8. One uid holds at most max-connections-per-caller connections, and
  *    a connection that has had its reply and sends nothing more is closed
  *    after idle-timeout: one caller cannot fill the connection table and
@@ -39,6 +42,7 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <limits.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -63,17 +67,16 @@
 #include "constraint.h"
 #include "diag.h"
 #include "exitcode.h"
+#include "job.h"
 #include "match.h"
 #include "peer.h"
 #include "policy.h"
 #include "proto.h"
-#include "worker.h"
 
 #define DEF_MAX_CHILDREN	64
 #define DEF_MAX_PER_CALLER	32
 #define DEF_REQUEST_MS		5000
 #define DEF_IDLE_MS		60000
-#define SWEEP_MS		1000	/* strays looked for after a worker */
 #define SWEEP_EVERY_MS		20
 #define DEF_CONNS_PER_CALLER	256
 #define DEF_SHUTDOWN_MS		10000
@@ -83,7 +86,7 @@
 #define NEVENTS			64
 #define CMSG_FDS		8	/* room to see that too many came */
 
-enum ev_kind { EV_LISTEN, EV_SIGNAL, EV_SOCK, EV_WORKER };
+enum ev_kind { EV_LISTEN, EV_SIGNAL, EV_SOCK, EV_JOB };
 
 struct conn;
 
@@ -100,7 +103,7 @@ struct polref {
 enum conn_state {
 	CS_RECV,	/* reading a request */
 	CS_WAIT,	/* allowed, waiting for a free slot */
-	CS_RUN,		/* its worker runs */
+	CS_RUN,		/* its command runs, or its strays are killed */
 	CS_DEAD,	/* to be freed after this batch */
 };
 
@@ -127,9 +130,10 @@ struct conn {
 	bool decided;
 	struct audit_caller ac;
 	char q[300];		/* the command, escaped, for messages */
-	struct worker w;
+	struct job j;
+	bool draining;		/* reaped, waiting for its strays to go */
 	bool orphan;		/* client gone while running: no reply */
-	struct evtag ev_sock, ev_worker;
+	struct evtag ev_sock, ev_job;
 };
 
 struct broker {
@@ -142,8 +146,8 @@ struct broker {
 	size_t nconns, nrunning, maxconns;
 	bool stopping;
 	int64_t stop_deadline;
-	int64_t sweep_until;	/* invariant 7: look for strays until then */
-	int64_t next_sweep;	/* ... and next at this time */
+	bool sweeping;		/* invariant 7: strays remain ... */
+	int64_t next_sweep;	/* ... look again at this time */
 	struct evtag ev_listen, ev_signal;
 };
 
@@ -293,9 +297,7 @@ conn_kill(struct broker *b, struct conn *c)
 		return;
 	conn_close_sock(b, c);
 	if (c->st == CS_RUN) {
-		/* the worker's death kills the command (worker.c, 4) */
-		(void)syscall(SYS_pidfd_send_signal, c->w.pidfd, SIGKILL, NULL,
-		    0);
+		job_signal(&c->j, SIGKILL);	/* none if draining */
 		c->orphan = true;
 		return;		/* freed when its pidfd says it is gone */
 	}
@@ -402,29 +404,37 @@ slot_free(const struct broker *b, const struct conn *c)
 	    DEF_MAX_PER_CALLER);
 }
 
+static void job_done(struct broker *b, struct conn *c,
+    const struct job_report *r);
+static void on_job(struct broker *b, struct conn *c);
+
 static void
 conn_start(struct broker *b, struct conn *c)
 {
-	struct epoll_event ev = { EPOLLIN, { .ptr = &c->ev_worker } };
-	char text[400];
+	struct epoll_event ev = { EPOLLIN, { .ptr = &c->ev_job } };
+	struct job_report r;
+	int rc;
 
-	if (worker_start(&c->d, c->rfds, c->q, &c->w) < 0) {
-		snprintf(text, sizeof(text), "unable to run %s: unable to "
-		    "start a worker: %s", c->q, strerror(errno));
-		blog(LOG_ERR, "%s", text);
-		if (send_msg(c, PT_DENY, RG_EXIT_INTERNAL, 0, text) < 0)
-			conn_kill(b, c);
-		else
-			conn_idle(b, c);
-		return;
-	}
-	close_fds(c);		/* the worker has them */
-	if (epoll_ctl(b->ep, EPOLL_CTL_ADD, c->w.pidfd, &ev) < 0)
-		blog(LOG_ERR, "unable to watch a worker: %s", strerror(errno));
+	rc = job_start(&c->j, &c->d, c->rfds, c->q, &r);
+	close_fds(c);		/* the child has its own copies */
 	c->st = CS_RUN;
 	b->nrunning++;
 	if (send_msg(c, PT_ACCEPT, 0, 0, NULL) < 0)
-		conn_kill(b, c);
+		conn_kill(b, c);	/* orphan now, if it runs */
+	if (rc < 0) {		/* not started: the reason is in r */
+		job_done(b, c, &r);
+		return;
+	}
+	if (epoll_ctl(b->ep, EPOLL_CTL_ADD, job_pidfd(&c->j), &ev) < 0) {
+		/* unwatched, it could not be reaped: end it now */
+		blog(LOG_ERR, "unable to watch %s: %s; killed", c->q,
+		    strerror(errno));
+		job_signal(&c->j, SIGKILL);
+		while (job_reap(&c->j) == 0)
+			(void)poll(&(struct pollfd){ job_pidfd(&c->j), POLLIN,
+			    0 }, 1, -1);
+		on_job(b, c);
+	}
 }
 
 /* Start waiting requests, in arrival order, while slots are free. */
@@ -537,7 +547,7 @@ on_signal_frame(struct broker *b, struct conn *c)
 	    sig != SIGQUIT)
 		return conn_error(b, c, "a signal that is not forwarded");
 	if (c->st == CS_RUN)
-		(void)syscall(SYS_pidfd_send_signal, c->w.pidfd, sig, NULL, 0);
+		job_signal(&c->j, sig);		/* none once it ended */
 	else if (c->st == CS_WAIT) {
 		/* never started: as if it died of the signal at once */
 		if (send_msg(c, PT_EXIT, RG_EXIT_SIGNAL_BASE + (uint32_t)sig,
@@ -669,27 +679,76 @@ on_readable(struct broker *b, struct conn *c)
 	}
 }
 
+/* The end of a request that was accepted: audit, reply. */
 static void
-on_worker(struct broker *b, struct conn *c)
+job_done(struct broker *b, struct conn *c, const struct job_report *r)
 {
-	struct worker_report r;
-
-	(void)epoll_ctl(b->ep, EPOLL_CTL_DEL, c->w.pidfd, NULL);
-	worker_finish(&c->w, &r);
 	b->nrunning--;
-	/* its command's children come to us within moments (invariant 7) */
-	b->sweep_until = now_ms() + SWEEP_MS;
-	if (auditlog_exit(c->pol->p, &c->ac, &c->d, &r.out) < 0)
+	c->draining = false;
+	if (auditlog_exit(c->pol->p, &c->ac, &c->d, &r->out) < 0)
 		blog(LOG_ERR, "unable to write the audit record: %s",
 		    strerror(errno));
 	c->st = CS_WAIT;	/* not running: conn_kill unlinks it */
 	/* an orphaned client, or one that cannot take its reply, is done */
-	if (c->orphan || send_msg(c, PT_EXIT, (uint32_t)r.out.status,
-	    (uint32_t)r.out.wstatus, r.msg) < 0)
+	if (c->orphan || send_msg(c, PT_EXIT, (uint32_t)r->out.status,
+	    (uint32_t)r->out.wstatus, r->msg) < 0)
 		conn_kill(b, c);
 	else
 		conn_idle(b, c);
 	start_waiting(b);
+}
+
+static bool sweep_strays(const struct broker *b);
+
+static void
+job_end(struct broker *b, struct conn *c)
+{
+	struct job_report r;
+
+	job_finish(&c->j, c->q, &r);
+	job_done(b, c, &r);
+}
+
+/* Its pidfd is readable: the command (or the init) has exited. */
+static void
+on_job(struct broker *b, struct conn *c)
+{
+	int rc = job_reap(&c->j);
+
+	if (rc == 0)
+		return;
+	(void)epoll_ctl(b->ep, EPOLL_CTL_DEL, job_pidfd(&c->j), NULL);
+	if (rc < 0) {
+		/* the sweep reaps it as a stray; the run failed */
+		blog(LOG_ERR, "unable to reap %s: %s", c->q, strerror(errno));
+		snprintf(c->j.out.stage, sizeof(c->j.out.stage),
+		    "reap the command");
+		c->j.out.child_errno = errno;
+		c->j.live = false;
+	}
+	/* invariant 7: with a pid namespace nothing of it is left */
+	if ((rc > 0 && c->j.pidns) || !sweep_strays(b)) {
+		job_end(b, c);
+		return;
+	}
+	c->draining = true;
+	if (!b->sweeping) {
+		b->sweeping = true;
+		b->next_sweep = now_ms() + SWEEP_EVERY_MS;
+	}
+}
+
+/* No stray is left: every draining request is finished. */
+static void
+end_draining(struct broker *b)
+{
+	struct conn *n;
+
+	for (struct conn *c = b->conns; c != NULL; c = n) {
+		n = c->next;	/* job_done may unlink c */
+		if (c->st == CS_RUN && c->draining)
+			job_end(b, c);
+	}
 }
 
 /* --- accept, signals, timers ------------------------------------------ */
@@ -746,8 +805,8 @@ conn_new(struct broker *b, int fd)
 	c->deadline = now_ms() + conf_or(bconf(b)->request_timeout_ms,
 	    DEF_REQUEST_MS);
 	c->ev_sock = (struct evtag){ EV_SOCK, c };
-	c->ev_worker = (struct evtag){ EV_WORKER, c };
-	c->w.pidfd = c->w.rfd = -1;
+	c->ev_job = (struct evtag){ EV_JOB, c };
+	c->j.rj.c.pidfd = c->j.rj.c.statusfd = -1;
 	ev.data.ptr = &c->ev_sock;
 	if (epoll_ctl(b->ep, EPOLL_CTL_ADD, fd, &ev) < 0) {
 		peer_free(&c->peer);
@@ -851,6 +910,16 @@ on_timers(struct broker *b)
 		}
 	} else if (b->stopping)
 		next = b->stop_deadline;
+	for (struct conn *c = b->conns; c != NULL; c = c->next) {
+		int64_t t = c->st == CS_RUN ? job_deadline(&c->j) : -1;
+
+		if (t >= 0 && t <= now) {
+			job_timer(&c->j);	/* timeout: TERM, then KILL */
+			t = job_deadline(&c->j);
+		}
+		if (t >= 0 && (next < 0 || t < next))
+			next = t;
+	}
 	for (struct conn *c = b->conns; c != NULL; c = n) {
 		n = c->next;
 		if (c->st != CS_RECV || c->deadline < 0)
@@ -898,9 +967,9 @@ dispatch(struct broker *b, const struct epoll_event *e)
 		if (t->c->st != CS_DEAD && t->c->fd >= 0)
 			on_readable(b, t->c);
 		break;
-	case EV_WORKER:
-		if (t->c->w.pidfd >= 0)
-			on_worker(b, t->c);
+	case EV_JOB:
+		if (t->c->st == CS_RUN && t->c->j.live)
+			on_job(b, t->c);
 		break;
 	default:
 		break;
@@ -908,15 +977,15 @@ dispatch(struct broker *b, const struct epoll_event *e)
 }
 
 static bool
-is_worker(const struct broker *b, pid_t pid)
+is_job(const struct broker *b, pid_t pid)
 {
 	for (const struct conn *c = b->conns; c != NULL; c = c->next)
-		if (c->st == CS_RUN && c->w.pid == pid)
+		if (c->st == CS_RUN && job_pid(&c->j) == pid)
 			return true;
 	return false;
 }
 
-/* Invariant 7: kill and reap every child that is not a running worker.
+/* Invariant 7: kill and reap every child that is not a running command.
  * True while some remain (the loop then looks again soon). */
 static bool
 sweep_strays(const struct broker *b)
@@ -937,7 +1006,7 @@ sweep_strays(const struct broker *b)
 
 		word[strcspn(word, " \n")] = '\0';
 		pid = (pid_t)strtonum(word, 1, INT_MAX, &bad);
-		if (bad != NULL || is_worker(b, pid))
+		if (bad != NULL || is_job(b, pid))
 			continue;
 		(void)kill(pid, SIGKILL);
 		if (waitpid(pid, NULL, WNOHANG | __WALL) != pid)
@@ -956,20 +1025,19 @@ loop(struct broker *b)
 	while (!b->stopping || b->conns != NULL) {
 		int tmo = on_timers(b), n;
 
-		if (b->sweep_until > 0) {
-			/* strays appear as a finished worker's command and
-			 * its children die; look every SWEEP_EVERY_MS for a
-			 * while, and on while any remain */
+		if (b->sweeping) {
+			/* invariant 7: strays were left at a command's end;
+			 * look every SWEEP_EVERY_MS until none is, then the
+			 * requests that wait for that are finished */
 			int64_t now = now_ms();
 
-			if (now >= b->next_sweep) {
-				if (sweep_strays(b))
-					b->sweep_until = now + SWEEP_MS;
+			if (now >= b->next_sweep && sweep_strays(b))
 				b->next_sweep = now + SWEEP_EVERY_MS;
+			else if (now >= b->next_sweep) {
+				b->sweeping = false;
+				end_draining(b);
 			}
-			if (now >= b->sweep_until)
-				b->sweep_until = 0;
-			else if (tmo < 0 || tmo > SWEEP_EVERY_MS)
+			if (b->sweeping && (tmo < 0 || tmo > SWEEP_EVERY_MS))
 				tmo = SWEEP_EVERY_MS;
 		}
 
@@ -1082,7 +1150,7 @@ setup_fds(struct broker *b)
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGHUP);
 	sigaddset(&set, SIGQUIT);
-	/* also the workers' mask: run_command's own (worker.c, 2) */
+	/* run_start's requirement too (job.c, 2) */
 	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0 ||
 	    (b->sfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC)) < 0 ||
 	    (b->ep = epoll_create1(EPOLL_CLOEXEC)) < 0)

@@ -105,7 +105,7 @@ main(int argc, char **argv)
 	int ch, rc;
 
 	rg_progname = "rootgated";
-	/* 0-2 always open: workers and received descriptors count on it */
+	/* 0-2 always open: received descriptors count on it */
 	if (rg_keep_stdio() < 0)
 		return RG_EXIT_INTERNAL;
 	o.listen_fd = listen_fd_from_env();

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * run.c - run_command(): execfd_open -> sandbox_prepare -> spawn_start
- * -> supervise, and the clean-up of all of it on every path.
+ * -> supervise, and the clean-up of all of it on every path; and the
+ * same in two halves for an event loop (run_start, run_end: rootgated),
+ * where the caller supervises with supervise.h's steps.
  *
  * Invariants:
  * 1. Nothing is executed unless every preparation succeeded.
@@ -12,8 +14,9 @@
  * 3. Without a pid namespace we are the child subreaper for the run, so
  *    that orphans come back to us to be killed and reaped; the previous
  *    setting is restored. This reaps every child of the calling process:
- *    a caller with other children of its own (a broker) must use a pid
- *    namespace or run_command from a dedicated process.
+ *    a caller with other children of its own (a broker) uses run_start
+ *    and run_end instead, which leave the blocking (checked), the
+ *    subreaper and the strays to it.
  * 4. A profile with keep_descendants (rootwrap compatibility, sandbox
  *    off) is run as oslo.rootwrap runs it: no signal is blocked or
  *    forwarded (a signal to rootgate alone ends rootgate and leaves the
@@ -159,31 +162,56 @@ run_child_keep(const struct run_request *req,
 	return rc;
 }
 
+/* What both entry points do first; on failure out->status says 125 or
+ * 96 and nothing is left open. */
+static int
+run_prepare(const struct run_request *req, struct sbx_prepared *prep,
+    int *execfd, struct run_outcome *out, struct rg_err *err)
+{
+	int missing;
+
+	memset(out, 0, sizeof(*out));
+	out->status = RG_EXIT_INTERNAL;
+	if (check_request(req, err) < 0)
+		return -1;
+	*execfd = execfd_open(req->exec_path, &missing, err);
+	if (*execfd < 0) {
+		/* run.h: 96 when the executable vanished or changed. */
+		if (missing)
+			out->status = RG_EXIT_EXEC_MISSING;
+		return -1;
+	}
+	if (sandbox_prepare(req->sbx, prep, out->warning,
+	    sizeof(out->warning), err) < 0) {
+		close(*execfd);
+		return -1;
+	}
+	nproc_warning(req, out);
+	return 0;
+}
+
+/* A run that ended before the exec is an error of rootgate's. */
+static int
+not_started(int rc, const struct run_outcome *out, struct rg_err *err)
+{
+	if (rc == 0 && !out->started) {
+		rg_err_set(err, "", 0, out->child_errno, "unable to %s",
+		    out->stage);
+		return -1;
+	}
+	return rc;
+}
+
 int
 run_command(const struct run_request *req, struct run_outcome *out,
     struct rg_err *err)
 {
 	struct sbx_prepared prep;
 	uint64_t t0 = now_us();
-	int execfd, missing, rc;
+	int execfd, rc;
 
-	memset(out, 0, sizeof(*out));
-	out->status = RG_EXIT_INTERNAL;
-	if (check_request(req, err) < 0)
+	if (run_prepare(req, &prep, &execfd, out, err) < 0)
 		return -1;
-	execfd = execfd_open(req->exec_path, &missing, err);
-	if (execfd < 0) {
-		/* run.h: 96 when the executable vanished or changed. */
-		if (missing)
-			out->status = RG_EXIT_EXEC_MISSING;
-		return -1;
-	}
-	if (sandbox_prepare(req->sbx, &prep, out->warning,
-	    sizeof(out->warning), err) < 0) {
-		close(execfd);
-		return -1;
-	}
-	nproc_warning(req, out);
 	if (req->sbx->keep_descendants)
 		rc = run_child_keep(req, &prep, execfd, out, err);
 	else
@@ -191,10 +219,58 @@ run_command(const struct run_request *req, struct run_outcome *out,
 	sandbox_release(&prep);
 	close(execfd);
 	out->elapsed_us = now_us() - t0;
-	if (rc == 0 && !out->started) {
-		rg_err_set(err, "", 0, out->child_errno, "unable to %s",
-		    out->stage);
+	return not_started(rc, out, err);
+}
+
+int
+run_start(const struct run_request *req, struct run_job *j,
+    struct run_outcome *out, struct rg_err *err)
+{
+	struct sbx_enter e = { req->sbx, &j->prep, req->uid, req->gid,
+	    req->fds, NULL, 0 };
+	sigset_t cur;
+	int execfd, rc;
+
+	memset(j, 0, sizeof(*j));
+	j->c.pidfd = j->c.statusfd = -1;
+	j->t0 = now_us();
+	memset(out, 0, sizeof(*out));
+	out->status = RG_EXIT_INTERNAL;
+	if (check_request(req, err) < 0)
+		return -1;
+	if (req->sbx->keep_descendants)
+		return rg_err_set(err, "", 0, EINVAL, "the rootwrap "
+		    "compatibility profile needs run_command");
+	/* run.h: an init born with them unblocked could lose one */
+	if (sigprocmask(SIG_BLOCK, NULL, &cur) < 0 ||
+	    !sigismember(&cur, SIGINT) || !sigismember(&cur, SIGTERM) ||
+	    !sigismember(&cur, SIGHUP) || !sigismember(&cur, SIGQUIT))
+		return rg_err_set(err, "", 0, EINVAL, "the forwarded signals "
+		    "are not blocked");
+	if (run_prepare(req, &j->prep, &execfd, out, err) < 0)
+		return -1;
+	rc = spawn_start(&e, execfd, req->argv, req->envp, &j->c, err);
+	/* the child has exec'd (vfork) or holds its own copy (clone3) */
+	close(execfd);
+	if (rc < 0) {
+		sandbox_release(&j->prep);
 		return -1;
 	}
-	return rc;
+	j->o = (struct supervise_opts){ -1,
+	    (j->prep.clone_flags & CLONE_NEWPID) != 0, req->sbx->timeout_ms,
+	    req->sbx->grace_ms, false };
+	sup_begin(&j->s, &j->c, &j->o);
+	return 0;
+}
+
+int
+run_end(struct run_job *j, struct run_outcome *out, struct rg_err *err)
+{
+	sup_end(&j->s, out);
+	sandbox_release(&j->prep);
+	close(j->c.pidfd);
+	close(j->c.statusfd);
+	j->c.pidfd = j->c.statusfd = -1;
+	out->elapsed_us = now_us() - j->t0;
+	return not_started(0, out, err);
 }

@@ -25,7 +25,9 @@
  * 5. We return only when no descendant is left: with a pid namespace,
  *    the kernel kills and reaps the namespace before pid 1's exit is
  *    reported; without one, we are the child subreaper and kill and reap
- *    whatever is left (the session, then every re-parented orphan).
+ *    whatever is left: the session, killed once the child has exited
+ *    and before it is reaped (while its pid, the group's id, cannot name
+ *    another group), then every re-parented orphan.
  * 6. The status pipe is read once, after the reap: by then every writer
  *    (the command, the init) is gone, so every record is there and the
  *    pipe is at EOF; reading it earlier would only cost the run a
@@ -57,15 +59,6 @@
 #include "spawn.h"
 #include "supervise.h"
 
-struct sup {
-	const struct spawn_child *c;
-	const struct supervise_opts *o;
-	int phase;		/* timeout: 0 none, 1 SIGTERM sent, 2 KILL */
-	bool cmd_reported;	/* the init sent the command's status */
-	int cmd_wstatus;	/* ... this one (invariant 3) */
-	int64_t next_ms;	/* next timeout deadline, -1 = none */
-};
-
 static int64_t
 now_ms(void)
 {
@@ -81,8 +74,8 @@ pidfd_kill(int pidfd, int sig)
 	return (int)syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0);
 }
 
-static void
-send_sig(const struct sup *s, int sig)
+void
+sup_signal(const struct supervisor *s, int sig)
 {
 	/* The init; or, invariant 7, the command alone. */
 	if (s->o->pidns || s->o->keep_descendants) {
@@ -94,34 +87,34 @@ send_sig(const struct sup *s, int sig)
 		(void)pidfd_kill(s->c->pidfd, sig);
 }
 
-static void
-on_deadline(struct sup *s, struct run_outcome *out)
+void
+sup_timer(struct supervisor *s, struct run_outcome *out)
 {
 	if (s->phase == 0)
 		out->timed_out = true;
 	if (s->phase == 0 && s->o->grace_ms > 0) {
-		send_sig(s, SIGTERM);
+		sup_signal(s, SIGTERM);
 		s->phase = 1;
 		s->next_ms = now_ms() + s->o->grace_ms;
 	} else {	/* invariant 4: grace over, or none */
-		send_sig(s, SIGKILL);
+		sup_signal(s, SIGKILL);
 		s->phase = 2;
 		s->next_ms = -1;
 	}
 }
 
 static void
-on_signal(struct sup *s)
+on_signal(struct supervisor *s)
 {
 	struct signalfd_siginfo si;
 
 	while (read(s->o->sigfd, &si, sizeof(si)) == sizeof(si))
-		send_sig(s, (int)si.ssi_signo);
+		sup_signal(s, (int)si.ssi_signo);
 }
 
 /* Invariant 6: after the reap, every record is in the pipe. */
 static void
-read_status(struct sup *s, struct run_outcome *out)
+read_status(struct supervisor *s, struct run_outcome *out)
 {
 	struct spawn_status st;
 	ssize_t n;
@@ -145,14 +138,14 @@ read_status(struct sup *s, struct run_outcome *out)
 }
 
 /* Invariant 5, no pid namespace: SIGKILL our remaining children (the
- * orphans re-parented to us) until none is left. */
+ * orphans re-parented to us) until none is left. The child's session
+ * was killed before its reap (sup_try_reap). */
 static void
-reap_rest(pid_t pgid)
+reap_rest(void)
 {
 	char path[64], buf[4096];
 	FILE *fp;
 
-	(void)kill(-pgid, SIGKILL);
 	for (;;) {
 		pid_t p = waitpid(-1, NULL, __WALL | WNOHANG);
 
@@ -181,7 +174,7 @@ reap_rest(pid_t pgid)
 }
 
 static void
-set_status(const struct sup *s, struct run_outcome *out)
+set_status(const struct supervisor *s, struct run_outcome *out)
 {
 	int ws;
 
@@ -200,17 +193,52 @@ set_status(const struct sup *s, struct run_outcome *out)
 		out->status = RG_EXIT_INTERNAL;
 }
 
+void
+sup_begin(struct supervisor *s, const struct spawn_child *c,
+    const struct supervise_opts *o)
+{
+	*s = (struct supervisor){ .c = c, .o = o, .next_ms = -1 };
+	if (o->timeout_ms > 0)
+		s->next_ms = now_ms() + o->timeout_ms;
+}
+
+int
+sup_try_reap(struct supervisor *s, struct run_outcome *out)
+{
+	siginfo_t si;
+	pid_t pid = s->c->pid;
+
+	memset(&si, 0, sizeof(si));
+	if (waitid(P_PID, (id_t)pid, &si, WEXITED | WNOHANG | WNOWAIT |
+	    __WALL) < 0)
+		return errno == EINTR ? 0 : -1;
+	if (si.si_pid != pid)
+		return 0;	/* still running */
+	/* Invariant 5: the session, while the unreaped child still holds
+	 * its id (after the reap the id could name another group). */
+	if (!s->o->pidns && !s->o->keep_descendants)
+		(void)kill(-pid, SIGKILL);
+	return wait4(pid, &out->wstatus, __WALL, &out->ru) == pid ? 1 : -1;
+}
+
+void
+sup_end(struct supervisor *s, struct run_outcome *out)
+{
+	read_status(s, out);
+	set_status(s, out);
+}
+
 int
 supervise(const struct spawn_child *c, const struct supervise_opts *o,
     struct run_outcome *out)
 {
-	struct sup s = { .c = c, .o = o, .next_ms = -1 };
+	struct supervisor s;
 	bool reaped = false, failed = false;
+	int r = 0;
 	struct pollfd pfd[2];
 	int64_t t;
 
-	if (o->timeout_ms > 0)
-		s.next_ms = now_ms() + o->timeout_ms;
+	sup_begin(&s, c, o);
 	while (!reaped) {
 		int tmo = -1;
 
@@ -224,22 +252,26 @@ supervise(const struct spawn_child *c, const struct supervise_opts *o,
 			if (errno == EINTR)
 				continue;
 			/* Cannot supervise: fail closed, kill and reap. */
-			send_sig(&s, SIGKILL);
+			sup_signal(&s, SIGKILL);
 			(void)wait4(c->pid, &out->wstatus, __WALL, &out->ru);
 			failed = true;
 			break;
 		}
 		if (pfd[0].revents & POLLIN)
 			on_signal(&s);
-		if (pfd[1].revents &&
-		    wait4(c->pid, &out->wstatus, __WALL, &out->ru) == c->pid)
+		if (pfd[1].revents && (r = sup_try_reap(&s, out)) == 1)
 			reaped = true;
+		else if (pfd[1].revents && r < 0) {
+			sup_signal(&s, SIGKILL);
+			(void)wait4(c->pid, &out->wstatus, __WALL, &out->ru);
+			failed = true;
+			break;
+		}
 		if (!reaped && s.next_ms >= 0 && now_ms() >= s.next_ms)
-			on_deadline(&s, out);
+			sup_timer(&s, out);
 	}
 	if (!o->pidns && !o->keep_descendants)
-		reap_rest(c->pid);
-	read_status(&s, out);
-	set_status(&s, out);
+		reap_rest();
+	sup_end(&s, out);
 	return failed ? -1 : 0;
 }

@@ -3,7 +3,7 @@
 # (tests/attacks/abuse.py), descriptor floods, slow and idle clients,
 # connection floods, identity claims, callers outside the rule or the
 # socket group. Safe outcome: one error reply or a clean close, the
-# daemon keeps serving everyone else, and every descriptor and worker
+# daemon keeps serving everyone else, and every descriptor and child
 # it took for the abuser is released.
 
 # ab_up : attack_broker_up (rules on stdin) plus abuse.py as U: ABUSE.
@@ -75,9 +75,9 @@ ab_serving() {
 }
 
 # ab_clean : serving, and back to the baseline of descriptors and no
-# child left, each within a second: a worker killed with its client
-# leaves its namespace init re-parented to the daemon, which reaps such
-# strays in its sweeps (every 20 ms, daemon.c invariant 7)
+# child left, each within a second: a command killed with its client
+# is reaped when its pidfd says so, and what it left behind is killed
+# in the daemon's sweeps (every 20 ms, daemon.c invariant 7)
 ab_clean() {
 	ab_serving
 	_i=0
@@ -210,7 +210,7 @@ t_broker_idle_connection() {
 # rest, so that user cannot fill the table (1024) - another caller is
 # served meanwhile, the flooding user's own next call is refused with a
 # message; the held ones are dropped after request-timeout, and the daemon
-# ends at its baseline of descriptors with no worker left.
+# ends at its baseline of descriptors with no child left.
 t_broker_connection_flood() {
 	ab_std
 	U2=${U}f

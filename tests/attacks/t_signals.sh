@@ -277,8 +277,9 @@ args =
 callers = @USER@'
 
 # A client killed (SIGKILL, no chance to say goodbye) while its command
-# runs: the daemon sees the connection close, kills the worker, and the
-# worker's death takes the pid namespace with it: nothing survives.
+# runs: the daemon sees the connection close and kills the init of the
+# command's pid namespace, which takes the namespace with it: nothing
+# survives.
 t_signals_broker_client_killed() {
 	attack_broker_up <<P
 $SG_BROKER_RULES
@@ -292,7 +293,7 @@ P
 	sg_serving
 	sleep 0.2
 	[ "$(sg_fds)" -eq "$fd0" ] || fail "daemon fds $fd0 -> $(sg_fds)"
-	[ -z "$(ps -o pid= --ppid "$DPID")" ] || fail "workers left"
+	[ -z "$(ps -o pid= --ppid "$DPID")" ] || fail "children left"
 }
 
 # The same with a rule that has no pid namespace (namespaces = mount ipc
@@ -319,6 +320,42 @@ P
 	sg_wait
 	sg_none_left
 	sg_serving
+}
+
+# sg_leftovers SANDBOX-LINE : the command exits at once, leaving two
+# children behind (one in a session of its own), under a rule without a
+# pid namespace. The broker replies only once it has killed and reaped
+# them (daemon.c invariant 7): when the client returns, none is alive -
+# looked at that moment, with no grace.
+sg_leftovers() {
+	attack_broker_up <<P
+[probe-leave]
+exec = @SCRATCH@/bin/rg-probe
+args = leave <n>
+<n> = int 1..100
+callers = @USER@
+$1
+
+[true]
+exec = /usr/bin/true
+args =
+callers = @USER@
+P
+	run $R rg-probe leave 30
+	expect_status 0
+	[ "$(sg_count)" -eq 0 ] ||
+		fail "alive after the reply: $(pgrep -af "^$P ")"
+	[ -z "$(ps -o pid= --ppid "$DPID")" ] ||
+		fail "children of the daemon after the reply"
+	sg_serving
+}
+
+t_signals_broker_leftovers_no_pidns() {
+	sg_leftovers "namespaces = mount ipc uts"
+}
+
+t_signals_broker_leftovers_sandbox_off() {
+	sg_leftovers "sandbox = off"
 }
 
 # SIGTERM to the daemon while a command runs: it stops listening, gives

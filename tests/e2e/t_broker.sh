@@ -196,7 +196,7 @@ t_broker_no_leaks() {
 	*"status 0: 10000"*) ;;
 	*) fail "statuses: $out $(sort "$SCRATCH/bb.err" | uniq -c)" ;;
 	esac
-	# the last connections close and the last workers are reaped as the
+	# the last connections close and the last commands are reaped as the
 	# daemon sees their ends: give it two seconds; a leak never returns
 	_i=0
 	while fd1=$(ls /proc/$DPID/fd | wc -l); [ "$fd1" -ne "$fd0" ] ||

@@ -19,6 +19,8 @@
  *                         status lines, init_ptrace=, init_mem=
  *   sleep SECS [ignterm]  fork two children (one in its own session),
  *                         all sleep; "ignterm" makes all ignore SIGTERM
+ *   leave SECS            fork two children (one in its own session)
+ *                         that sleep; exit 0 once both run
  *   trap                  exit 42 on SIGTERM, else sleep 10 s
  *   forkbomb              fork until it fails; print forks= and errno=
  *   hog MB                allocate and touch MB MiB
@@ -325,6 +327,38 @@ sleeper(int secs, int ignterm)
 		}
 	}
 	sleep((unsigned)secs);
+	return 0;
+}
+
+/* Two children that outlive the probe, one in a session of its own; the
+ * probe exits 0 once both run. */
+static int
+leaver(int secs)
+{
+	int p[2];
+	char c;
+
+	if (pipe(p) < 0)
+		return 1;
+	for (int i = 0; i < 2; i++) {
+		pid_t pid = fork();
+
+		if (pid < 0)
+			return 1;
+		if (pid == 0) {
+			if (i == 1)
+				setsid();	/* escape the group */
+			(void)!write(p[1], "x", 1);
+			close(p[0]);
+			close(p[1]);
+			sleep((unsigned)secs);
+			_exit(0);
+		}
+	}
+	close(p[1]);
+	for (int i = 0; i < 2; i++)
+		if (read(p[0], &c, 1) != 1)
+			return 1;
 	return 0;
 }
 
@@ -643,6 +677,8 @@ probe_main(int argc, char **argv)
 		return init_report();
 	if (strcmp(m, "sleep") == 0 && argc > 2)
 		return sleeper(atoi(argv[2]), argc > 3);
+	if (strcmp(m, "leave") == 0 && argc > 2)
+		return leaver(atoi(argv[2]));
 	if (strcmp(m, "trap") == 0) {
 		signal(SIGTERM, on_term);
 		sleep(10);

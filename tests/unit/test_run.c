@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1590,6 +1591,227 @@ START_TEST(t_compat_needs_sandbox_off)
 }
 END_TEST
 
+/* --- run_start / run_end, supervised step by step (rootgated's way) -- */
+
+/* What the broker's loop does: watch the pidfd, call sup_timer at the
+ * deadline, sup_try_reap when it is readable. sig, if not 0, is
+ * forwarded with sup_signal right after the start (once the probe tree
+ * is up, when marker is given). */
+static int
+step_run_path(const char *path, char **argv, const struct sbx_profile *p,
+    int sig, const char *marker, struct run_outcome *out,
+    struct rg_err *err)
+{
+	struct run_request req;
+	struct run_job j;
+	sigset_t set, old;
+	int nul = open("/dev/null", O_RDWR | O_CLOEXEC), r = 0, rc;
+
+	ck_assert_int_ge(nul, 0);
+	/* run.h: the caller blocks the forwarded signals, as rootgated */
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGQUIT);
+	ck_assert_int_eq(sigprocmask(SIG_BLOCK, &set, &old), 0);
+	memset(&req, 0, sizeof(req));
+	req.exec_path = path;
+	req.argv = argv;
+	req.envp = env2;
+	req.sbx = p;
+	req.fds[0] = req.fds[1] = req.fds[2] = nul;
+	memset(err, 0, sizeof(*err));
+	if (run_start(&req, &j, out, err) < 0) {
+		close(nul);
+		ck_assert_int_eq(sigprocmask(SIG_SETMASK, &old, NULL), 0);
+		return -1;
+	}
+	close(nul);	/* the child has its own copies */
+	for (int i = 0; sig != 0 && marker != NULL &&
+	    survivors(marker) < 3; i++) {
+		ck_assert_int_lt(i, 200);
+		usleep(10000);
+	}
+	if (sig != 0)
+		sup_signal(&j.s, sig);
+	while (r == 0) {
+		struct pollfd pfd = { j.c.pidfd, POLLIN, 0 };
+		struct timespec ts;
+		int64_t now, tmo = -1;
+
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		now = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+		if (j.s.next_ms >= 0 && j.s.next_ms <= now) {
+			sup_timer(&j.s, out);
+			continue;
+		}
+		if (j.s.next_ms >= 0)
+			tmo = j.s.next_ms - now;
+		ck_assert_int_ge(poll(&pfd, 1, (int)tmo), 0);
+		if (pfd.revents & POLLIN)
+			r = sup_try_reap(&j.s, out);
+		ck_assert_int_ge(r, 0);
+	}
+	rc = run_end(&j, out, err);
+	ck_assert_int_eq(sigprocmask(SIG_SETMASK, &old, NULL), 0);
+	return rc;
+}
+
+static int
+step_run(char **argv, const struct sbx_profile *p, int sig,
+    const char *marker, struct run_outcome *out, struct rg_err *err)
+{
+	return step_run_path(probe, argv, p, sig, marker, out, err);
+}
+
+START_TEST(t_step_status)
+{
+	char *a1[] = { "rg-probe", "exit", "7", NULL };
+	char *a2[] = { "rg-probe", "raise", "15", NULL };
+	char *a3[] = { "rg-probe", "sleep", "1", NULL };
+	struct sbx_profile p;
+	struct run_outcome out;
+	struct rg_err err;
+
+	NEED_ROOT();
+	p = prof_default();
+	ck_assert_int_eq(step_run(a1, &p, 0, NULL, &out, &err), 0);
+	ck_assert_int_eq(out.status, 7);
+	ck_assert(out.started);
+	ck_assert_int_eq(step_run(a2, &p, 0, NULL, &out, &err), 0);
+	ck_assert_int_eq(out.status, 143);	/* the command's, not init's */
+	/* sandbox off: the vfork'd child, no namespace */
+	p.enabled = false;
+	ck_assert_int_eq(step_run(a1, &p, 0, NULL, &out, &err), 0);
+	ck_assert_int_eq(out.status, 7);
+	/* a try before the exit reaps nothing; the exit is seen later */
+	p = prof_default();
+	ck_assert_int_eq(step_run(a3, &p, 0, NULL, &out, &err), 0);
+	ck_assert_int_eq(out.status, 0);
+	ck_assert_uint_ge(out.elapsed_us, 900000);
+}
+END_TEST
+
+START_TEST(t_step_signal_and_timeout)
+{
+	char marker[64];
+	char *a1[] = { "rg-probe", "sleep", "30", marker, NULL };
+	char *a2[] = { "rg-probe", "sleep", "30", marker, NULL };
+	struct sbx_profile p;
+	struct run_outcome out;
+	struct rg_err err;
+
+	NEED_ROOT();
+	snprintf(marker, sizeof(marker), "rgstep-%ld", (long)getpid());
+	p = prof_default();
+	/* the marker makes the sleepers ignore SIGTERM: INT, then */
+	ck_assert_int_eq(step_run(a1, &p, SIGINT, marker, &out, &err), 0);
+	ck_assert_int_eq(out.status, 128 + SIGINT);
+	ck_assert(!out.timed_out);
+	ck_assert_int_eq(survivors(marker), 0);
+	/* TERM ignored: KILL after the grace, the whole namespace */
+	p.timeout_ms = 300;
+	p.grace_ms = 300;
+	ck_assert_int_eq(step_run(a2, &p, 0, NULL, &out, &err), 0);
+	ck_assert_int_eq(out.status, 124);
+	ck_assert(out.timed_out);
+	ck_assert_msg(out.elapsed_us < 3000000, "took %llu us",
+	    (unsigned long long)out.elapsed_us);
+	ck_assert_int_eq(survivors(marker), 0);
+}
+END_TEST
+
+/* Without a pid namespace the command's session is killed when it
+ * exits, before its reap; a child that left the session is re-parented
+ * to the subreaper, for it to kill. */
+START_TEST(t_step_session_killed)
+{
+	char marker[64];
+	char *argv[] = { "rg-probe", "leave", "30", marker, NULL };
+	struct sbx_profile p;
+	struct run_outcome out;
+	struct rg_err err;
+	char path[64];
+	int i = 0, ws, left;
+	pid_t w;
+	FILE *fp;
+
+	NEED_ROOT();
+	snprintf(marker, sizeof(marker), "rgleave-%ld", (long)getpid());
+	ck_assert_int_eq(prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0), 0);
+	p = prof_default();
+	p.ns = SBX_NS_MOUNT | SBX_NS_IPC | SBX_NS_UTS;
+	ck_assert_int_eq(step_run(argv, &p, 0, NULL, &out, &err), 0);
+	ck_assert_int_eq(out.status, 0);
+	/* the one in the session dies of the SIGKILL; the other lives */
+	while (survivors(marker) > 1 && i++ < 200)
+		usleep(10000);
+	ck_assert_int_eq(survivors(marker), 1);
+	w = waitpid(-1, &ws, __WALL);	/* the dead one, re-parented */
+	ck_assert_int_gt(w, 0);
+	ck_assert(WIFSIGNALED(ws) && WTERMSIG(ws) == SIGKILL);
+	/* the escaped one, ours now: kill and reap it */
+	snprintf(path, sizeof(path), "/proc/self/task/%ld/children",
+	    (long)gettid());
+	fp = fopen(path, "re");
+	ck_assert_ptr_nonnull(fp);
+	ck_assert_int_eq(fscanf(fp, "%d", &left), 1);
+	fclose(fp);
+	ck_assert_int_eq(kill(left, SIGKILL), 0);
+	ck_assert_int_eq(waitpid(left, NULL, __WALL), left);
+	ck_assert_int_eq(survivors(marker), 0);
+}
+END_TEST
+
+START_TEST(t_step_refusals)
+{
+	char *argv[] = { "rg-probe", "exit", "0", NULL };
+	struct sbx_profile p;
+	struct run_outcome out;
+	struct rg_err err;
+	char path[160];
+
+	NEED_ROOT();
+	snprintf(path, sizeof(path), "%s/nonexistent", dir);
+	p = prof_default();
+	ck_assert_int_eq(step_run_path(path, argv, &p, 0, NULL, &out, &err),
+	    -1);
+	ck_assert_int_eq(out.status, 96);
+	ck_assert(!out.started);
+	p.cwd = "/nonexistent-rootgate-dir";	/* fails in the child */
+	ck_assert_int_eq(step_run(argv, &p, 0, NULL, &out, &err), -1);
+	ck_assert_int_eq(out.status, 125);
+	ck_assert(!out.started);
+	ck_assert_str_eq(out.stage, "change directory");
+	ck_assert_ptr_nonnull(strstr(err.msg, "change directory"));
+	p = prof_default();
+	p.enabled = false;
+	p.keep_descendants = true;		/* only run_command runs it */
+	ck_assert_int_eq(step_run(argv, &p, 0, NULL, &out, &err), -1);
+	ck_assert_int_eq(out.status, 125);
+	ck_assert_ptr_nonnull(strstr(err.msg, "rootwrap compatibility"));
+	/* a caller that left the forwarded signals unblocked */
+	{
+		struct run_request req;
+		struct run_job j;
+		sigset_t none;
+
+		sigemptyset(&none);
+		ck_assert_int_eq(sigprocmask(SIG_SETMASK, &none, NULL), 0);
+		p = prof_default();
+		memset(&req, 0, sizeof(req));
+		req.exec_path = probe;
+		req.argv = argv;
+		req.envp = env2;
+		req.sbx = &p;
+		ck_assert_int_eq(run_start(&req, &j, &out, &err), -1);
+		ck_assert_int_eq(out.status, 125);
+		ck_assert_ptr_nonnull(strstr(err.msg, "not blocked"));
+	}
+}
+END_TEST
+
 Suite *
 suite_run(void)
 {
@@ -1633,6 +1855,10 @@ suite_run(void)
 	tcase_add_test(tc, t_compat_process);
 	tcase_add_test(tc, t_compat_ids);
 	tcase_add_test(tc, t_compat_needs_sandbox_off);
+	tcase_add_test(tc, t_step_status);
+	tcase_add_test(tc, t_step_signal_and_timeout);
+	tcase_add_test(tc, t_step_session_killed);
+	tcase_add_test(tc, t_step_refusals);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -1,11 +1,11 @@
 # t_vg_broker.sh - rootgated itself under memcheck (make check-valgrind;
 # run by tests/e2e/run.sh with BUILD at the valgrind wrappers). In the
-# e2e suite the daemon runs natively: its workers sandbox every allowed
+# e2e suite the daemon runs natively: it sandboxes every allowed
 # command, which valgrind 3.19 cannot (clone3, seccomp). Here it runs
 # under memcheck (VG_DAEMON=1, tests/valgrind/vgwrap.py) through
 # everything that needs no sandbox: denials, a caller not permitted,
-# hostile frames, reloads good and bad, a worker that fails to set the
-# sandbox up (the error path back to the client), and SIGTERM, after
+# hostile frames, reloads good and bad, a command whose sandbox cannot
+# be set up (the error path back to the client), and SIGTERM, after
 # which memcheck's verdict is the daemon's exit status.
 
 . "$TOP/tests/e2e/t_broker.sh"
@@ -21,7 +21,7 @@ t_vg_broker_memcheck() {
 	run $R id
 	expect_status 99
 	expect_err "not permitted for this caller"
-	# allowed: the worker cannot build the sandbox under valgrind
+	# allowed: the daemon cannot clone3 the sandbox under valgrind
 	run $R true
 	expect_status 125
 	for c in truncated oversized version garbage nofds toomanyfds \

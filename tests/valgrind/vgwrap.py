@@ -20,7 +20,7 @@
 #   listed in LOGS/native.list with the reason. Should the pre-flight
 #   say "denied" where the run allows, the memchecked run fails with 125
 #   and so does the test: a wrong guess cannot hide anything;
-# - rootgated natively (its workers sandbox every allowed command), and
+# - rootgated natively (it sandboxes every allowed command), and
 #   listed, unless VG_DAEMON=1 (tests/valgrind/t_vg_broker.sh).
 # Every memchecked process writes LOGS/NAME.PID.log; the make rule reads
 # them all at the end.
@@ -107,7 +107,7 @@ def main():
     if prog == "rootgated":
         if os.environ.get("VG_DAEMON") == "1":
             vg(prog, args)
-        native("sandbox (broker workers)", prog, args)
+        native("sandbox (broker)", prog, args)
     elif prog == "rootgate-rootwrap":
         if len(args) >= 2 and preflight(["--rootwrap-config", args[0],
                                          "explain", "--"] + args[1:]):
