@@ -187,14 +187,25 @@ unresolved(int e)
 	return e == ENOENT || e == ENOTDIR || e == ELOOP;
 }
 
+/* Invariant 4: the first mask of each kind placed, [1] a directory's,
+ * [0] a file's; the later ones are its clones. */
+static int mask_tmpl[2] = { -1, -1 };
+
 /* Invariant 4: the mask for st, built detached: an empty read-only
  * tmpfs for a directory, else a read-only clone of the new /dev/null
- * (dev.c; nodev cleared: it must read as empty, not EACCES). */
+ * (dev.c; nodev cleared: it must read as empty, not EACCES). Once one
+ * of its kind is placed, a clone of that one: a bind mount copies the
+ * attributes, and all directory masks share one empty tmpfs (a new
+ * superblock each cost more to make and to tear down). It is read-only
+ * like every mask. */
 static int
 mask_tree(const struct stat *st)
 {
 	int fs, mnt, e;
 
+	if (mask_tmpl[S_ISDIR(st->st_mode)] >= 0)
+		return open_tree(mask_tmpl[S_ISDIR(st->st_mode)], "",
+		    OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
 	if (!S_ISDIR(st->st_mode)) {
 		mnt = open_tree(AT_FDCWD, "/dev/null", OPEN_TREE_CLONE |
 		    OPEN_TREE_CLOEXEC);
@@ -265,6 +276,13 @@ mask_path(const char *path)
 			rc = -1;
 		e = errno;
 		close(fd);
+		if (rc == 0 && mask_tmpl[dir] < 0) {
+			/* attached now: open_tree clones only what is in
+			 * our namespace (a detached mount it refuses). The
+			 * fd is CLOEXEC and closed with the rest (fds.c). */
+			mask_tmpl[dir] = mnt;
+			return 0;
+		}
 		if (rc == 0 || e != ENOENT) {
 			if (mnt >= 0)
 				close(mnt);

@@ -885,6 +885,50 @@ START_TEST(t_hidden_paths)
 }
 END_TEST
 
+/* Several of each kind: the later masks are clones of the first one
+ * placed (mount.c, mask_tree) and hide as well as it does. */
+START_TEST(t_hidden_many)
+{
+	char buf[OUTMAX], f[2][160], d[2][160], in[2][200];
+	char *argv[] = { "rg-probe", "read", NULL, NULL };
+	char *hidden[4];
+	struct sbx_profile p;
+	struct run_outcome out;
+	FILE *fp;
+
+	NEED_ROOT();
+	for (int i = 0; i < 2; i++) {
+		snprintf(f[i], sizeof(f[i]), "%s/secret-%d", rdir, i);
+		snprintf(d[i], sizeof(d[i]), "%s/dir-%d", rdir, i);
+		snprintf(in[i], sizeof(in[i]), "%s/key", d[i]);
+		ck_assert_int_eq(mkdir(d[i], 0755), 0);
+		for (int j = 0; j < 2; j++) {
+			fp = fopen(j ? in[i] : f[i], "w");
+			ck_assert_ptr_nonnull(fp);
+			fputs("s3cret\n", fp);
+			fclose(fp);
+		}
+		hidden[i] = f[i];
+		hidden[2 + i] = d[i];
+	}
+	p = prof_default();
+	p.hidden = hidden;
+	p.nhidden = 4;
+	for (int i = 0; i < 2; i++) {
+		argv[2] = f[i];
+		ck_assert_int_eq(run_probe(argv, &p, 0, &out, buf), 0);
+		ck_assert_str_eq(val(buf, "read"), "");
+		argv[2] = in[i];
+		ck_assert_int_eq(run_probe(argv, &p, 0, &out, buf), 0);
+		ck_assert_str_eq(val(buf, "read"), "EACCES");
+	}
+	/* and without the masks the probe reads them */
+	p.nhidden = 0;
+	ck_assert_int_eq(run_probe(argv, &p, 0, &out, buf), 0);
+	ck_assert_str_eq(val(buf, "read"), "s3cret");
+}
+END_TEST
+
 /* A writable path beneath /tmp is the host's, inside the private /tmp;
  * the rest of the host's /tmp is not there, and hiding it is moot. */
 START_TEST(t_writable_under_tmp)
@@ -1840,6 +1884,7 @@ suite_run(void)
 	tcase_add_test(tc, t_swapped_after_open);
 	tcase_add_test(tc, t_setup_failure);
 	tcase_add_test(tc, t_hidden_paths);
+	tcase_add_test(tc, t_hidden_many);
 	tcase_add_test(tc, t_writable_under_tmp);
 	tcase_add_test(tc, t_cgroup_limits);
 	tcase_add_test(tc, t_qemu_img);
