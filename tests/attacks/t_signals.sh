@@ -358,6 +358,46 @@ t_signals_broker_leftovers_sandbox_off() {
 	sg_leftovers "sandbox = off"
 }
 
+# sg_broker_timeout NAMESPACES-LINE : through the broker, a command that
+# ignores SIGTERM and has children (one in its own session) runs past its
+# timeout: the daemon's loop sends SIGTERM, then SIGKILL after the grace,
+# to the whole tree; the caller gets 124, and when it does nothing of
+# the tree is alive. (A rule with sandbox = off has no timeout.)
+sg_broker_timeout() {
+	attack_broker_up <<P
+[probe-sleep]
+exec = @SCRATCH@/bin/rg-probe
+args = sleep 60 ignterm
+callers = @USER@
+$1
+timeout = 500ms
+grace = 300ms
+
+[true]
+exec = /usr/bin/true
+args =
+callers = @USER@
+P
+	t0=$(date +%s)
+	run $R rg-probe sleep 60 ignterm
+	t1=$(date +%s)
+	expect_status 124
+	[ $((t1 - t0)) -le "$(bound 4)" ] || fail "took $((t1 - t0)) s"
+	[ "$(sg_count)" -eq 0 ] ||
+		fail "alive after the reply: $(pgrep -af "^$P ")"
+	grep -q '"event":"exit"' "$SCRATCH/audit.jsonl" ||
+		fail "no exit record"
+	sg_serving
+}
+
+t_signals_broker_timeout_pidns() {
+	sg_broker_timeout ""
+}
+
+t_signals_broker_timeout_no_pidns() {
+	sg_broker_timeout "namespaces = mount ipc uts"
+}
+
 # SIGTERM to the daemon while a command runs: it stops listening, gives
 # the command shutdown-timeout (1 s), kills it, and exits 0 with the
 # socket removed and nothing left behind.
