@@ -238,6 +238,39 @@ t_broker_reload() {
 	expect_status 99
 }
 
+# The command cannot be started although the decision allowed it: its
+# executable vanished after the policy was loaded (96), or a set-up step
+# fails in the child (its cwd vanished: 125, with the stage). The daemon
+# starts the command itself; the caller gets the same statuses and
+# messages as in direct mode, the exit is audited, the daemon serves on.
+t_broker_start_failures() {
+	broker_up
+	mkdir -m 0755 "$SCRATCH/bin" "$SCRATCH/nodir"
+	cp /usr/bin/true "$SCRATCH/bin/gone"
+	chmod u+w "$SCRATCH/c/filters.d"
+	printf '[gone]\nexec = %s\nargs =\ncallers = %s\n\n' \
+		"$SCRATCH/bin/gone" "$U" > "$SCRATCH/c/filters.d/zz.conf"
+	printf '[nocwd]\nexec = /usr/bin/id\nargs = -g\ncallers = %s\ncwd = %s\n' \
+		"$U" "$SCRATCH/nodir" >> "$SCRATCH/c/filters.d/zz.conf"
+	chmod go-w "$SCRATCH/c/filters.d/zz.conf"
+	hup_wait "policy reloaded"
+	run $R "$SCRATCH/bin/gone"
+	expect_status 0
+	run $R id -g
+	expect_status 0
+	rm "$SCRATCH/bin/gone"
+	rmdir "$SCRATCH/nodir"
+	run $R "$SCRATCH/bin/gone"
+	expect_status 96
+	expect_err "unable to run"
+	run $R id -g
+	expect_status 125
+	expect_err "change directory"
+	[ "$(grep -c '"event":"exit"' "$SCRATCH/audit.jsonl")" -ge 4 ] ||
+		fail "exits not audited: $(cat "$SCRATCH/audit.jsonl")"
+	expect_serving
+}
+
 # A %group caller: the daemon asks the group database (not the groups the
 # client process holds), at the decision, so a member who dropped its
 # supplementary groups is still let in and a removed member is not.
