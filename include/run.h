@@ -50,8 +50,9 @@ struct run_outcome {
  * Run req->argv from req->exec_path under req->sbx; block until the child
  * and every descendant are gone (with req->sbx->keep_descendants, the
  * rootwrap compatibility profile: until the child is gone, leaving its
- * descendants alone and forwarding no signal); fill *out. Returns 0 when the command was
- * run (out->status is its status, 124 on timeout, 128+N on signal N), or
+ * descendants alone and forwarding no signal); fill *out. Returns 0 when
+ * the command was run (out->status is its status, 124 on timeout, 128+N
+ * on signal N), or
  * -1 with *err set when rootgate failed before or during set-up (then
  * out->status is 125, or 96 when the executable vanished or changed).
  */

@@ -13,15 +13,13 @@
  *    the caller's three (src/sandbox/fds.c), resets every signal
  *    disposition and the mask, and dies with the daemon
  *    (PR_SET_PDEATHSIG). The daemon blocks the forwarded signals and
- *    reads them from its signalfd, as run_command requires.
+ *    reads them from its signalfd, as run_start requires.
  * 3. Without a pid namespace the child leads its own session: at its
  *    exit the session is killed before the child is reaped, so the
  *    group id still names it; orphans come to the daemon (a subreaper),
  *    which kills and reaps them before the job is finished.
  */
 #define _GNU_SOURCE
-#include <errno.h>
-#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -38,7 +36,7 @@ addline(struct job_report *r, const char *line)
 	    line);
 }
 
-/* The messages cmd_run.c prints in direct mode, for the client to. */
+/* The messages cmd_run.c prints in direct mode, for the client to print. */
 static void
 report(struct job_report *r, const struct run_outcome *out, int rc,
     const struct rg_err *err, const char *q)
