@@ -140,6 +140,7 @@ UNIT_SRCS = \
 	tests/unit/test_rwpath_more.c \
 	tests/unit/test_constraint_more.c \
 	tests/unit/test_rootwrap_more.c \
+	tests/unit/test_peer.c \
 	tests/unit/failalloc.c \
 	tests/helpers/probe.c
 UNIT_OBJS = $(UNIT_SRCS:%.c=$(BUILD)/%.o)
