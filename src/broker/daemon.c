@@ -430,9 +430,9 @@ conn_start(struct broker *b, struct conn *c)
 		blog(LOG_ERR, "unable to watch %s: %s; killed", c->q,
 		    strerror(errno));
 		job_signal(&c->j, SIGKILL);
-		while (job_reap(&c->j) == 0)
-			(void)poll(&(struct pollfd){ job_pidfd(&c->j), POLLIN,
-			    0 }, 1, -1);
+		while (poll(&(struct pollfd){ job_pidfd(&c->j), POLLIN, 0 }, 1,
+		    -1) < 0 && errno == EINTR)
+			;
 		on_job(b, c);
 	}
 }
@@ -718,16 +718,10 @@ on_job(struct broker *b, struct conn *c)
 	if (rc == 0)
 		return;
 	(void)epoll_ctl(b->ep, EPOLL_CTL_DEL, job_pidfd(&c->j), NULL);
-	if (rc < 0) {
-		/* the sweep reaps it as a stray; the run failed */
+	if (rc < 0)	/* the run failed; the sweep reaps it as a stray */
 		blog(LOG_ERR, "unable to reap %s: %s", c->q, strerror(errno));
-		snprintf(c->j.out.stage, sizeof(c->j.out.stage),
-		    "reap the command");
-		c->j.out.child_errno = errno;
-		c->j.live = false;
-	}
 	/* invariant 7: with a pid namespace nothing of it is left */
-	if ((rc > 0 && c->j.pidns) || !sweep_strays(b)) {
+	if ((rc > 0 && c->j.rj.o.pidns) || !sweep_strays(b)) {
 		job_end(b, c);
 		return;
 	}

@@ -20,6 +20,7 @@
  *    which kills and reaps them before the job is finished.
  */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -79,7 +80,6 @@ job_start(struct job *j, const struct decision *d, const int fds[3],
 		return -1;
 	}
 	j->live = true;
-	j->pidns = j->rj.o.pidns;
 	return 0;
 }
 
@@ -118,14 +118,20 @@ job_signal(const struct job *j, int sig)
 int
 job_reap(struct job *j)
 {
-	int rc;
+	int rc, e;
 
 	if (!j->live)
 		return 1;
 	/* invariant 3: sup_try_reap kills the session before the reap */
-	rc = sup_try_reap(&j->rj.s, &j->out);
-	if (rc == 1)
-		j->live = false;
+	if ((rc = sup_try_reap(&j->rj.s, &j->out)) == 0)
+		return 0;
+	if (rc < 0) {	/* sup_end then says 125, "unable to reap ..." */
+		e = errno;
+		snprintf(j->out.stage, sizeof(j->out.stage), "reap the command");
+		j->out.child_errno = e;
+		errno = e;
+	}
+	j->live = false;
 	return rc;
 }
 
@@ -138,5 +144,4 @@ job_finish(struct job *j, const char *q, struct job_report *r)
 	memset(&err, 0, sizeof(err));
 	rc = run_end(&j->rj, &j->out, &err);
 	report(r, &j->out, rc, &err, q);
-	r->msg[sizeof(r->msg) - 1] = '\0';
 }

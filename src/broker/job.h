@@ -29,7 +29,6 @@ struct job {
 	struct run_job rj;
 	struct run_outcome out;	/* filled as the run goes */
 	bool live;		/* spawned and not yet reaped */
-	bool pidns;		/* nothing of it outlives the child */
 };
 
 /*
@@ -56,8 +55,10 @@ void job_signal(const struct job *j, int sig);
  * The pidfd is readable: the child has exited. Kills what is left of
  * its session (never a recycled group: the unreaped child still holds
  * its pid), then reaps it. Returns 1 when reaped, 0 if not yet, -1 on
- * an error (errno). Without a pid namespace its orphans are now the
- * caller's children, to be killed and reaped before job_finish.
+ * an error (errno): then the run is recorded as failed (125) and the
+ * child is no longer the job's, for the caller to kill and reap as a
+ * stray. Without a pid namespace its orphans are now the caller's
+ * children, to be killed and reaped before job_finish.
  */
 int job_reap(struct job *j);
 

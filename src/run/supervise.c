@@ -233,13 +233,12 @@ supervise(const struct spawn_child *c, const struct supervise_opts *o,
     struct run_outcome *out)
 {
 	struct supervisor s;
-	bool reaped = false, failed = false;
-	int r = 0;
 	struct pollfd pfd[2];
+	int r = 0;		/* sup_try_reap's: 1 reaped, -1 failed */
 	int64_t t;
 
 	sup_begin(&s, c, o);
-	while (!reaped) {
+	while (r == 0) {
 		int tmo = -1;
 
 		pfd[0] = (struct pollfd){ o->sigfd, POLLIN, 0 };
@@ -251,27 +250,23 @@ supervise(const struct spawn_child *c, const struct supervise_opts *o,
 		if (poll(pfd, 2, tmo) < 0) {
 			if (errno == EINTR)
 				continue;
-			/* Cannot supervise: fail closed, kill and reap. */
-			sup_signal(&s, SIGKILL);
-			(void)wait4(c->pid, &out->wstatus, __WALL, &out->ru);
-			failed = true;
+			r = -1;
 			break;
 		}
 		if (pfd[0].revents & POLLIN)
 			on_signal(&s);
-		if (pfd[1].revents && (r = sup_try_reap(&s, out)) == 1)
-			reaped = true;
-		else if (pfd[1].revents && r < 0) {
-			sup_signal(&s, SIGKILL);
-			(void)wait4(c->pid, &out->wstatus, __WALL, &out->ru);
-			failed = true;
-			break;
-		}
-		if (!reaped && s.next_ms >= 0 && now_ms() >= s.next_ms)
+		if (pfd[1].revents)
+			r = sup_try_reap(&s, out);
+		if (r == 0 && s.next_ms >= 0 && now_ms() >= s.next_ms)
 			sup_timer(&s, out);
+	}
+	if (r < 0) {
+		/* Cannot supervise: fail closed, kill and reap. */
+		sup_signal(&s, SIGKILL);
+		(void)wait4(c->pid, &out->wstatus, __WALL, &out->ru);
 	}
 	if (!o->pidns && !o->keep_descendants)
 		reap_rest();
 	sup_end(&s, out);
-	return failed ? -1 : 0;
+	return r < 0 ? -1 : 0;
 }
