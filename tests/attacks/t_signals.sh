@@ -264,17 +264,20 @@ sg_serving() {
 	kill -0 "$DPID" 2>/dev/null || fail "the daemon died: $(cat "$LOG")"
 }
 
-SG_BROKER_RULES='[probe-sleep]
+# the rule sg_serving calls, in every broker policy here
+SG_TRUE_RULE='[true]
+exec = /usr/bin/true
+args =
+callers = @USER@'
+
+SG_BROKER_RULES="[probe-sleep]
 exec = @SCRATCH@/bin/rg-probe
 args = sleep <n>
 <n> = int 1..100
 callers = @USER@
 timeout = 60s
 
-[true]
-exec = /usr/bin/true
-args =
-callers = @USER@'
+$SG_TRUE_RULE"
 
 # A client killed (SIGKILL, no chance to say goodbye) while its command
 # runs: the daemon sees the connection close and kills the init of the
@@ -310,10 +313,7 @@ callers = @USER@
 namespaces = mount ipc uts
 timeout = 60s
 
-[true]
-exec = /usr/bin/true
-args =
-callers = @USER@
+$SG_TRUE_RULE
 P
 	sg_start $R rg-probe sleep 30
 	kill -KILL "$BG"
@@ -336,10 +336,7 @@ args = leave <n>
 callers = @USER@
 $1
 
-[true]
-exec = /usr/bin/true
-args =
-callers = @USER@
+$SG_TRUE_RULE
 P
 	run $R rg-probe leave 30
 	expect_status 0
@@ -373,10 +370,7 @@ $1
 timeout = 500ms
 grace = 300ms
 
-[true]
-exec = /usr/bin/true
-args =
-callers = @USER@
+$SG_TRUE_RULE
 P
 	t0=$(date +%s)
 	run $R rg-probe sleep 60 ignterm
