@@ -72,7 +72,8 @@ POLICY_SRCS = \
 	src/policy/rwini.c \
 	src/policy/rootwrap.c \
 	src/policy/lint.c \
-	src/policy/match.c
+	src/policy/match.c \
+	src/policy/pcache.c
 
 SANDBOX_SRCS = \
 	src/sandbox/ns.c \
@@ -136,6 +137,7 @@ UNIT_SRCS = \
 	tests/unit/test_pathcanon_more.c \
 	tests/unit/test_match_more.c \
 	tests/unit/test_conf_more.c \
+	tests/unit/test_pcache.c \
 	tests/unit/test_rwimport_more.c \
 	tests/unit/test_rwpath_more.c \
 	tests/unit/test_constraint_more.c \
@@ -260,6 +262,16 @@ lint: deps-qa $(BUILD)/gen/seccomp_default.h
 		-DSYSCONFDIR='"$(SYSCONFDIR)"' -DRG_DATADIR='"$(DATADIR)"'
 
 DATADIR ?= $(PREFIX)/share/rootgate
+
+# The policy cache (pcache.h): where direct mode keeps it, and the loader
+# it belongs to, named by a hash of the loader's sources (a cache written
+# by another loader is not used). pcache.o is rebuilt when they change.
+CACHEDIR ?= /var/cache/rootgate
+PCACHE_SRCS = $(sort $(wildcard src/policy/*.c include/*.h))
+RG_BUILD_ID := $(shell cat $(PCACHE_SRCS) | sha256sum | cut -c1-16)
+$(BUILD)/src/policy/conf.o: ALL_CFLAGS += -DRG_CACHEDIR='"$(CACHEDIR)"'
+$(BUILD)/src/policy/pcache.o: ALL_CFLAGS += -DRG_BUILD_ID='"$(RG_BUILD_ID)"'
+$(BUILD)/src/policy/pcache.o: $(PCACHE_SRCS)
 
 # the knowledge base of `rootgate audit`, installed to $(DATADIR)
 $(BUILD)/src/audit/rootequiv.o: ALL_CFLAGS += -DRG_DATADIR='"$(DATADIR)"'

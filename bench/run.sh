@@ -37,7 +37,9 @@ mkpolicy() {
 		[ "$3" = off ] && printf 'sandbox = off\n'
 		printf 'callers = nobody\n'
 	} > "$1/filters.d/bench.conf"
-	printf '[rootgate]\nsyslog = no\n' > "$1/rootgate.conf"
+	# the policy cache (direct mode) inside the scratch directory
+	printf '[rootgate]\nsyslog = no\npolicy-cache = %s/cache\n' "$W" \
+		> "$1/rootgate.conf"
 	chmod -R go-w "$1"
 }
 mkpolicy "$W/p1-off" 1 off

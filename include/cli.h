@@ -47,6 +47,10 @@ void cli_print_errs(const struct rg_errlist *l);
 
 /* Load opts->confdir; on failure print the errors and return NULL. */
 struct policy *cli_load_policy(const struct cli_opts *opts);
+/* For a run of cmd (argv[0]): the policy cache may supply only the rules
+ * that can decide it (policy_load_confdir_for). */
+struct policy *cli_load_policy_for(const struct cli_opts *opts,
+    const char *cmd);
 
 /* A caller: the named user (--as), or the real uid. Names are owned by
  * the struct and freed by cli_caller_free. Returns 0 or -1 (message

@@ -23,7 +23,7 @@ struct rg_errlist;
 
 struct ini_src {
 	const char *file;
-	char *buf;		/* whole file, NUL-terminated */
+	const char *buf;	/* the text, NUL-terminated (while parsing) */
 	size_t len, off;
 	unsigned lineno;	/* line last handed to inih */
 	unsigned section_line;	/* line of the last [section] header */
@@ -46,5 +46,19 @@ typedef int (*ini_src_handler)(void *user, const char *section,
  */
 int ini_src_parse(FILE *fp, const char *file, ini_src_handler h, void *user,
     struct ini_src *src, struct rg_errlist *errs);
+
+/* The halves of ini_src_parse. Read fp whole into *buf (malloc'd,
+ * NUL-terminated, *len bytes before the NUL): 0, or -1 with an error. */
+int ini_src_read(FILE *fp, const char *file, char **buf, size_t *len,
+    struct rg_errlist *errs);
+
+/*
+ * Parse buf (len bytes, buf[len] == '\0') as lines line0 + 1, line0 + 2,
+ * ... of `file`: a whole file (line0 0), or a part of one that starts at
+ * a line boundary (the policy cache's rule ranges).
+ */
+int ini_src_parse_buf(const char *buf, size_t len, unsigned line0,
+    const char *file, ini_src_handler h, void *user, struct ini_src *src,
+    struct rg_errlist *errs);
 
 #endif

@@ -264,6 +264,12 @@ struct policy {
 				   every rule is tried in order (policy_finish) */
 	bool needs_groups;	/* some rule names %group callers: a decision
 				   needs the caller's groups (policy_finish) */
+	char *cache_dir;	/* policy-cache: where the cache lives (NULL:
+				   the default, RG_CACHEDIR) */
+	bool cache_off;		/* policy-cache = no */
+	bool partial;		/* only the rules that can decide one command
+				   (policy_load_confdir_for, from the cache):
+				   for that decision, never for list/explain */
 };
 
 /* Load options */
@@ -281,6 +287,16 @@ struct policy *policy_load_confdir(const char *confdir,
     const struct policy_opts *opts, struct rg_errlist *errs);
 
 /*
+ * Load CONFDIR to decide one command, argv[0] = cmd: as
+ * policy_load_confdir, but where the policy cache (pcache.h) of CONFDIR
+ * is current, only the rules the index would try for cmd are parsed (and
+ * p->partial is set); where it is not, the whole policy is loaded and,
+ * when running as root, the cache written anew. cmd NULL: no cache.
+ */
+struct policy *policy_load_confdir_for(const char *confdir, const char *cmd,
+    const struct policy_opts *opts, struct rg_errlist *errs);
+
+/*
  * Load filter files and/or directories of filter files (PATH...). Same
  * ownership and error semantics as policy_load_confdir.
  */
@@ -294,6 +310,12 @@ struct policy *policy_load_paths(const char *const *paths, size_t npaths,
  */
 int policy_parse_native(struct policy *p, FILE *fp, const char *file,
     const struct policy_opts *opts, struct rg_errlist *errs);
+
+/* The same over a text already read: buf (len bytes, NUL-terminated) is
+ * lines line0 + 1, ... of `file` (ini_src_parse_buf). */
+int policy_parse_native_buf(struct policy *p, const char *buf, size_t len,
+    unsigned line0, const char *file, const struct policy_opts *opts,
+    struct rg_errlist *errs);
 
 /*
  * Make room in p->rules for at least `more` rules after the current

@@ -85,7 +85,7 @@ cmd_run(const struct cli_opts *opts, int argc, char **argv)
 	if (geteuid() != 0)
 		return broker_client_run(broker_socket_path(opts->socket), argc,
 		    argv);
-	if ((p = cli_load_policy(opts)) == NULL)
+	if ((p = cli_load_policy_for(opts, argv[0])) == NULL)
 		return RG_EXIT_CONFIG;
 	/* direct mode: the caller is root, sudo has decided who may be */
 	if (cli_caller_from_uid(&cc, getuid(), getgid()) < 0) {

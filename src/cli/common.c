@@ -111,7 +111,7 @@ cli_caller_for(const struct cli_opts *opts, struct cli_caller *cc,
 }
 
 struct policy *
-cli_load_policy(const struct cli_opts *opts)
+cli_load_policy_for(const struct cli_opts *opts, const char *cmd)
 {
 	struct rg_errlist errs = { 0 };
 	const char *what = opts->rootwrap_conf != NULL ? opts->rootwrap_conf :
@@ -121,7 +121,7 @@ cli_load_policy(const struct cli_opts *opts)
 	if (opts->rootwrap_conf != NULL)
 		p = cli_load_rootwrap(opts->rootwrap_conf, &errs);
 	else
-		p = policy_load_confdir(opts->confdir, NULL, &errs);
+		p = policy_load_confdir_for(opts->confdir, cmd, NULL, &errs);
 	if (p == NULL) {
 		cli_print_errs(&errs);
 		cli_warnx("unable to load configuration %s: %zu error%s",
@@ -130,6 +130,12 @@ cli_load_policy(const struct cli_opts *opts)
 	}
 	rg_errlist_free(&errs);
 	return p;
+}
+
+struct policy *
+cli_load_policy(const struct cli_opts *opts)
+{
+	return cli_load_policy_for(opts, NULL);
 }
 
 int

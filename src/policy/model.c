@@ -123,6 +123,7 @@ policy_free(struct policy *p)
 	loadcache_free(p->loading);
 	free(p->confdir);
 	free(p->audit_log);
+	free(p->cache_dir);
 	free(p);
 }
 

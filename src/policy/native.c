@@ -227,8 +227,9 @@ handler(void *user, const char *section, const char *key, const char *value)
 }
 
 int
-policy_parse_native(struct policy *p, FILE *fp, const char *file,
-    const struct policy_opts *opts, struct rg_errlist *errs)
+policy_parse_native_buf(struct policy *p, const char *buf, size_t len,
+    unsigned line0, const char *file, const struct policy_opts *opts,
+    struct rg_errlist *errs)
 {
 	struct nstate st;
 	struct ini_src src;
@@ -243,8 +244,23 @@ policy_parse_native(struct policy *p, FILE *fp, const char *file,
 	st.opts = opts;
 	st.errs = errs;
 	st.src = &src;
-	ini_src_parse(fp, file, handler, &st, &src, errs);
+	ini_src_parse_buf(buf, len, line0, file, handler, &st, &src, errs);
 	finish_rule(&st);
 	pending_clear(&st.cur);
 	return rg_errlist_nerrors(errs) == before ? 0 : -1;
+}
+
+int
+policy_parse_native(struct policy *p, FILE *fp, const char *file,
+    const struct policy_opts *opts, struct rg_errlist *errs)
+{
+	char *buf;
+	size_t len;
+	int rc;
+
+	if (ini_src_read(fp, file, &buf, &len, errs) < 0)
+		return -1;
+	rc = policy_parse_native_buf(p, buf, len, 0, file, opts, errs);
+	free(buf);
+	return rc;
 }

@@ -14,6 +14,12 @@ dir=$(cd "$dir" && pwd)
 suite=$(basename "$dir")
 pass=0 failn=0 skipn=0
 failed=
+# direct mode keeps a policy cache per configuration directory here
+# (rootgate.filters(5), policy-cache); the suite's scratch
+# configurations leave theirs behind: removed at the end
+PCACHE=/var/cache/rootgate
+had_pcache=false
+[ ! -d "$PCACHE" ] || had_pcache=true
 for f in "$dir"/t_*.sh; do
 	for t in $(sed -n 's/^\(t_[a-z0-9_]*\)() *{.*/\1/p' "$f"); do
 		if [ -n "${E2E_ONLY:-}" ]; then
@@ -35,6 +41,16 @@ for f in "$dir"/t_*.sh; do
 		esac
 	done
 done
+# a cache whose configuration directory (its third line) is gone and was
+# a test's scratch directory
+for c in "$PCACHE"/policy-*.cache; do
+	[ -f "$c" ] || continue
+	d=$(sed -n 3p "$c")
+	case $d in
+	*/rootgate-e2e.*|*/rootgate-*) [ -d "$d" ] || rm -f "$c" ;;
+	esac
+done
+$had_pcache || rmdir "$PCACHE" 2>/dev/null || true
 [ -n "$failed" ] && echo "failed:$failed"
 echo "$suite: $pass passed, $failn failed, $skipn skipped"
 [ "$failn" -eq 0 ]

@@ -148,3 +148,59 @@ t_direct_audit_failure_refuses() {
 	expect_err "unable to write the audit record"
 	[ ! -e "$SCRATCH/rw/ran" ] || fail "ran without an audit record"
 }
+
+# The policy cache (rootgate.filters(5), policy-cache): written by the
+# first run, mode 0600 and root's; later runs give the same output and
+# status; a policy broken after it was written is still refused whole
+# (97, the error's file and line), whichever command is asked for.
+# That a current cache is read (only the command's rules parsed) is
+# proven in tests/unit/test_pcache.c; strace is not a test dependency.
+t_direct_policy_cache() {
+	need_root
+	scratch
+	mkdir -p "$SCRATCH/c/filters.d"
+	printf '[echo]\nexec = /usr/bin/echo\nargs = <w>\n<w> = regex [a-z]+\n' \
+		> "$SCRATCH/c/filters.d/a.conf"
+	printf '[true]\nexec = /usr/bin/true\nargs =\n' \
+		> "$SCRATCH/c/filters.d/b.conf"
+	printf '[rootgate]\nsyslog = no\npolicy-cache = %s/cache\n' \
+		"$SCRATCH" > "$SCRATCH/c/rootgate.conf"
+	chmod -R go-w "$SCRATCH/c"
+	R="$RG --config $SCRATCH/c"
+	run $R echo hello
+	expect_status 0
+	[ "$OUT" = hello ] || fail "first run: '$OUT'"
+	set -- "$SCRATCH"/cache/policy-*.cache
+	[ -f "$1" ] || fail "no cache written: $(ls -la "$SCRATCH/cache" 2>&1)"
+	[ "$(stat -c '%a %U' "$1")" = "600 root" ] ||
+		fail "cache mode: $(stat -c '%a %U' "$1")"
+	[ "$(stat -c '%a' "$SCRATCH/cache")" = 700 ] ||
+		fail "cache directory mode: $(stat -c '%a' "$SCRATCH/cache")"
+	for _i in 1 2 3; do
+		run $R echo hello
+		expect_status 0
+		[ "$OUT" = hello ] || fail "cached run: '$OUT'"
+		run $R echo Hello
+		expect_status 99
+		expect_err "'Hello' does not match"
+		run $R /bin/true
+		expect_status 0
+	done
+	printf '[true]\nexec = /usr/bin/true\nargs =\nbogus = 1\n' \
+		> "$SCRATCH/c/filters.d/b.conf"
+	run $R echo hello
+	expect_status 97
+	expect_err "b.conf:4: unknown key 'bogus'"
+	[ -z "$OUT" ] || fail "ran with a broken policy: '$OUT'"
+	printf '[true]\nexec = /usr/bin/true\nargs =\n' \
+		> "$SCRATCH/c/filters.d/b.conf"
+	run $R echo hello
+	expect_status 0
+	# policy-cache = no: nothing written
+	rm -rf "$SCRATCH/cache"
+	printf '[rootgate]\nsyslog = no\npolicy-cache = no\n' \
+		> "$SCRATCH/c/rootgate.conf"
+	run $R echo hello
+	expect_status 0
+	[ ! -e "$SCRATCH/cache" ] || fail "cache written with policy-cache = no"
+}

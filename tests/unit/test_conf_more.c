@@ -19,18 +19,6 @@
 #include "suites.h"
 #include "testutil.h"
 
-/* as test_run.c: under CI=true a missing prerequisite fails */
-#define NEED_ROOT() do {						\
-	if (geteuid() != 0) {						\
-		const char *ci = getenv("CI");				\
-									\
-		if (ci != NULL && strcmp(ci, "true") == 0)		\
-			ck_abort_msg("prerequisite missing under CI: root"); \
-		fprintf(stderr, "%s: SKIP: root\n", __func__);		\
-		return;							\
-	}								\
-} while (0)
-
 static const char *const rule_true =
     "[t]\nexec = /usr/bin/true\nargs =\n";
 
@@ -82,7 +70,7 @@ START_TEST(test_confdir_all_keys)
 	char *top;
 	struct policy *p;
 
-	NEED_ROOT();
+	TU_NEED_ROOT();
 	top = confdir(fd, sizeof(fd));
 	put(top, "rootgate.conf", "[rootgate]\naudit-log = /var/log/a.jsonl\n"
 	    "syslog = no\nsocket = /run/x.sock\nsocket-group = nova\n"
@@ -129,7 +117,7 @@ START_TEST(test_conf_bad_values)
 	char fd[4096], got[16384];
 	char *top;
 
-	NEED_ROOT();
+	TU_NEED_ROOT();
 	top = confdir(fd, sizeof(fd));
 	put(top, "rootgate.conf", "[rootgate]\n"
 	    "audit-log = relative.jsonl\n"		/* 2 */
@@ -202,7 +190,7 @@ START_TEST(test_confdir_refusals)
 	char fd[4096], got[8192], path[4096];
 	char *top;
 
-	NEED_ROOT();
+	TU_NEED_ROOT();
 	top = confdir(fd, sizeof(fd));
 	put(top, "rootgate.conf", "[rootgate]\nsyslog = yes\n", 0664);
 	put(fd, "a.conf", rule_true, 0644);
@@ -245,7 +233,7 @@ START_TEST(test_filesafe_memo_scope)
 	char fd[4096];
 	char *top;
 
-	NEED_ROOT();
+	TU_NEED_ROOT();
 	top = confdir(fd, sizeof(fd));
 	filesafe_memo_begin();
 	ck_assert_int_eq(filesafe_check_dir(top, &e), 0);
@@ -278,7 +266,7 @@ START_TEST(test_load_paths)
 	struct policy *p;
 	char *top;
 
-	NEED_ROOT();
+	TU_NEED_ROOT();
 	top = confdir(fd, sizeof(fd));
 	put(fd, "z.conf", "[z]\nexec = /usr/bin/true\nargs = z\n", 0644);
 	put(fd, "y.conf", "[y]\nexec = /usr/bin/true\nargs = y\n", 0644);

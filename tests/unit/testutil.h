@@ -27,4 +27,20 @@ char *tu_mkdtemp(void);
 /* rm -rf path (no symlink following). */
 void tu_rmtree(const char *path);
 
+/*
+ * In a test: return (skipped, said on stderr) unless running as root;
+ * under CI=true a missing prerequisite fails instead. Needs <check.h>,
+ * <stdio.h>, <stdlib.h>, <string.h>, <unistd.h>.
+ */
+#define TU_NEED_ROOT() do {						\
+	if (geteuid() != 0) {						\
+		const char *ci_ = getenv("CI");				\
+									\
+		if (ci_ != NULL && strcmp(ci_, "true") == 0)		\
+			ck_abort_msg("prerequisite missing under CI: root"); \
+		fprintf(stderr, "%s: SKIP: root\n", __func__);		\
+		return;							\
+	}								\
+} while (0)
+
 #endif
