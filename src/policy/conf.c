@@ -24,11 +24,11 @@
 #include "pcache.h"
 #include "policy.h"
 #include "size.h"
+#include "strv.h"
 
 #ifndef RG_CACHEDIR
 #define RG_CACHEDIR "/var/cache/rootgate"
 #endif
-#include "strv.h"
 
 struct cstate {
 	struct policy *p;
@@ -208,7 +208,8 @@ load_conf(struct policy *p, const char *path, char **buf, size_t *len,
 	    errs);
 }
 
-/* One filter file; with rec, its text is recorded for the cache. */
+/* One filter file; with rec, its text is recorded for the cache under
+ * `name`, the file's name in filters.d (unused without rec). */
 static int
 load_file(struct policy *p, const char *path, const char *name,
     const struct policy_opts *o, struct pcache_rec *rec,
@@ -535,12 +536,8 @@ policy_load_paths(const char *const *paths, size_t npaths,
 			    strerror(errno));
 		else if (S_ISDIR(st.st_mode))
 			load_dir(p, paths[i], o, NULL, errs);
-		else {
-			const char *slash = strrchr(paths[i], '/');
-
-			load_file(p, paths[i], slash != NULL ? slash + 1 :
-			    paths[i], o, NULL, errs);
-		}
+		else
+			load_file(p, paths[i], NULL, o, NULL, errs);
 	}
 	filesafe_memo_end();
 	return finish(p, errs, before);

@@ -258,17 +258,19 @@ line_offset(const struct pcache_text *t, size_t *pos, unsigned *at,
 	return *at == line ? *pos : (size_t)-1;
 }
 
-/* The rules' ranges and keys, or -1 (EINVAL) when p does not fit rec. */
+/* The rules' ranges, or -1 (EINVAL) when p does not fit rec. */
 static int
 put_rules(FILE *f, const char *confdir, const struct pcache_rec *rec,
     const struct policy *p)
 {
-	size_t fi = 0, pos = 0, *off;
-	size_t dlen = strlen(confdir);
-	unsigned at = 1;
+	struct {
+		size_t file, off;
+	} *at;			/* each rule's file (in rec) and header offset */
+	size_t fi = 0, pos = 0, dlen = strlen(confdir);
+	unsigned line = 1;
 	int rc = -1;
 
-	if ((off = calloc(p->nrules + 1, sizeof(*off))) == NULL)
+	if ((at = calloc(p->nrules + 1, sizeof(*at))) == NULL)
 		return -1;
 	for (size_t i = 0; i < p->nrules; i++) {
 		const struct rule *r = &p->rules[i];
@@ -283,36 +285,32 @@ put_rules(FILE *f, const char *confdir, const struct pcache_rec *rec,
 		    != 0) {
 			fi++;
 			pos = 0;
-			at = 1;
+			line = 1;
 		}
 		if (fi == rec->nfiles)
 			goto bad;
-		off[i] = line_offset(&rec->files[fi], &pos, &at, r->line);
-		if (off[i] == (size_t)-1 || rec->files[fi].buf[off[i]] != '[')
+		at[i].file = fi;
+		at[i].off = line_offset(&rec->files[fi], &pos, &line, r->line);
+		if (at[i].off == (size_t)-1 ||
+		    rec->files[fi].buf[at[i].off] != '[')
 			goto bad;
 	}
 	fprintf(f, "rules %zu\n", p->nrules);
-	fi = 0;
 	for (size_t i = 0; i < p->nrules; i++) {
-		const char *name = p->rules[i].file + dlen + 11;
-		size_t end;
+		/* to the next rule of the same file, or to its end */
+		size_t end = i + 1 < p->nrules && at[i + 1].file == at[i].file ?
+		    at[i + 1].off : rec->files[at[i].file].len;
 
-		while (strcmp(rec->files[fi].name, name) != 0)
-			fi++;
-		end = rec->files[fi].len;
-		if (i + 1 < p->nrules && strcmp(p->rules[i + 1].file,
-		    p->rules[i].file) == 0)
-			end = off[i + 1];
-		if (end <= off[i])
+		if (end <= at[i].off)
 			goto bad;
-		fprintf(f, "rule %zu %zu %zu %u\n", fi, off[i], end - off[i],
-		    p->rules[i].line);
+		fprintf(f, "rule %zu %zu %zu %u\n", at[i].file, at[i].off,
+		    end - at[i].off, p->rules[i].line);
 	}
 	rc = 0;
 bad:
 	if (rc < 0)
 		errno = EINVAL;
-	free(off);
+	free(at);
 	return rc;
 }
 
