@@ -14,6 +14,9 @@ fi
 CONF=$(mktemp -d)
 trap 'rm -rf "$CONF" "$DEMO"' EXIT
 cp -r "$TOP/examples/filters.d" "$TOP/examples/rootgate.conf" "$CONF/"
+# the policy cache goes with the throw-away configuration, not to
+# /var/cache/rootgate
+printf 'policy-cache = %s/cache\n' "$CONF" >> "$CONF/rootgate.conf"
 chmod -R go-w "$CONF"
 rm -rf "$DEMO"
 mkdir -m 0755 "$DEMO"
