@@ -17,6 +17,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sched.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/sendfile.h>
@@ -28,8 +30,10 @@
 #include <unistd.h>
 #include <linux/capability.h>
 #include <linux/filter.h>
+#include <linux/seccomp.h>
 
 #include <check.h>
+#include <seccomp.h>
 
 #include "diag.h"
 #include "execfd.h"
@@ -532,6 +536,146 @@ START_TEST(t_seccomp_embedded_is_libseccomps)
 	ck_assert_uint_eq(na, 0);
 	ck_assert_int_eq(err.errnum, ENOMEM);
 	ck_assert_str_eq(err.msg, "unable to allocate the seccomp program");
+}
+END_TEST
+
+/* A classic-BPF interpreter for seccomp programs, enough for what
+ * libseccomp emits: loads of seccomp_data words, the K jumps, AND, RET.
+ * Returns the verdict, -1 for anything else; *steps counts the
+ * instructions run before the first load of an argument, which is what
+ * the kernel walks when it builds its cache (it stops there). */
+static long
+bpf_run(const struct sock_filter *f, unsigned short n,
+    const struct seccomp_data *d, unsigned *steps)
+{
+	bool counting = true;
+	uint32_t a = 0;
+
+	*steps = 0;
+	for (unsigned pc = 0; pc < n; pc++) {
+		const struct sock_filter *i = &f[pc];
+
+		switch (i->code) {
+		case BPF_LD | BPF_W | BPF_ABS:
+			if (i->k % 4 != 0 || i->k + 4 > sizeof(*d))
+				return -1;
+			if (i->k >= offsetof(struct seccomp_data, args))
+				counting = false;
+			memcpy(&a, (const char *)d + i->k, 4);
+			break;
+		case BPF_ALU | BPF_AND | BPF_K:
+			a &= i->k;
+			break;
+		case BPF_JMP | BPF_JA:
+			pc += i->k;
+			break;
+		case BPF_JMP | BPF_JEQ | BPF_K:
+			pc += a == i->k ? i->jt : i->jf;
+			break;
+		case BPF_JMP | BPF_JGE | BPF_K:
+			pc += a >= i->k ? i->jt : i->jf;
+			break;
+		case BPF_JMP | BPF_JGT | BPF_K:
+			pc += a > i->k ? i->jt : i->jf;
+			break;
+		case BPF_JMP | BPF_JSET | BPF_K:
+			pc += (a & i->k) != 0 ? i->jt : i->jf;
+			break;
+		case BPF_RET | BPF_K:
+			return (long)i->k;
+		default:
+			return -1;
+		}
+		*steps += counting;
+	}
+	return -1;
+}
+
+/* seccomp.c invariant 9, and the default list itself, read from the
+ * program run by an interpreter, not from libseccomp: every native
+ * syscall number (all arguments 0) gets the issue's verdict, and in a
+ * few steps - a binary search, not a walk down a linear list, whose
+ * length the kernel pays ~900 times at every load (its cache of
+ * always-allowed calls). */
+START_TEST(t_seccomp_default_program_verdicts)
+{
+	static const char *const denied[] = {
+		"init_module", "finit_module", "delete_module", "kexec_load",
+		"kexec_file_load", "reboot", "swapon", "swapoff", "ptrace",
+		"process_vm_readv", "process_vm_writev", "bpf",
+		"perf_event_open", "userfaultfd", "add_key", "request_key",
+		"keyctl", "mount", "umount2", "pivot_root", "move_mount",
+		"open_tree", "fsopen", "fsconfig", "fsmount", "fspick",
+		"mount_setattr", "setns", "unshare", "open_by_handle_at",
+		"name_to_handle_at", "clock_settime", "clock_adjtime",
+		"settimeofday", "adjtimex", "iopl", "ioperm",
+		"personality",	/* with an argument other than the query */
+	};
+	const long allow = SECCOMP_RET_ALLOW;
+	const long eperm = SECCOMP_RET_ERRNO | EPERM;
+	struct seccomp_data d;
+	struct sock_filter *f;
+	struct sbx_profile p;
+	struct rg_err err;
+	unsigned short n;
+	unsigned steps, most = 0;
+	int nr, ndenied = 0;
+
+	p = prof_default();
+	ck_assert_int_eq(sbx_seccomp_build(&p, &f, &n, &err), 0);
+	ck_assert_ptr_nonnull(f);
+	memset(&d, 0, sizeof(d));
+	d.arch = seccomp_arch_native();
+	for (nr = 0; nr < 512; nr++) {
+		long want = allow, got;
+		char *name = seccomp_syscall_resolve_num_arch(
+		    SCMP_ARCH_NATIVE, nr);
+
+		for (size_t i = 0; name != NULL &&
+		    i < sizeof(denied) / sizeof(denied[0]); i++)
+			if (strcmp(name, denied[i]) == 0)
+				want = eperm;
+		if (name != NULL && strcmp(name, "clone3") == 0)
+			want = SECCOMP_RET_ERRNO | ENOSYS;
+		d.nr = nr;
+		got = bpf_run(f, n, &d, &steps);
+		ck_assert_msg(got == want, "syscall %d (%s): verdict %#lx, "
+		    "expected %#lx", nr, name != NULL ? name : "?", got,
+		    want);
+		ndenied += got == eperm;
+		if (steps > most)
+			most = steps;
+		free(name);
+	}
+	ck_assert_int_eq(ndenied, (int)(sizeof(denied) / sizeof(denied[0])));
+	/* the list has ~45 entries: linear, a call near its end ran ~80
+	 * instructions; a tree needs about log2(45) + the arch checks */
+	ck_assert_msg(most <= 16, "longest path %u instructions", most);
+	/* the argument rules still bite: TIOCSTI with high bits set,
+	 * clone with a namespace flag, personality(0) */
+	d.nr = (int)seccomp_syscall_resolve_name("ioctl");
+	d.args[1] = UINT64_C(0xdead000000000000) | TIOCSTI;
+	ck_assert_int_eq(bpf_run(f, n, &d, &steps), eperm);
+	d.args[1] = TIOCGWINSZ;
+	ck_assert_int_eq(bpf_run(f, n, &d, &steps), allow);
+	d.nr = (int)seccomp_syscall_resolve_name("clone");
+	d.args[0] = CLONE_NEWUSER;
+	ck_assert_int_eq(bpf_run(f, n, &d, &steps), eperm);
+	d.args[0] = SIGCHLD;
+	ck_assert_int_eq(bpf_run(f, n, &d, &steps), allow);
+	d.nr = (int)seccomp_syscall_resolve_name("personality");
+	d.args[0] = 0xffffffffu;
+	ck_assert_int_eq(bpf_run(f, n, &d, &steps), allow);
+	/* another architecture, and x32 numbers, are killed */
+	d.nr = 0;
+	d.arch = SCMP_ARCH_X86;
+	ck_assert_int_eq(bpf_run(f, n, &d, &steps),
+	    SECCOMP_RET_KILL_PROCESS);
+	d.arch = seccomp_arch_native();
+	d.nr = 0x40000000 | 1;
+	ck_assert_int_eq(bpf_run(f, n, &d, &steps),
+	    SECCOMP_RET_KILL_PROCESS);
+	free(f);
 }
 END_TEST
 
@@ -1871,6 +2015,7 @@ suite_run(void)
 	tcase_add_test(tc, t_disabled);
 	tcase_add_test(tc, t_seccomp_off_and_allow);
 	tcase_add_test(tc, t_seccomp_embedded_is_libseccomps);
+	tcase_add_test(tc, t_seccomp_default_program_verdicts);
 	tcase_add_test(tc, t_bad_syscall_name);
 	tcase_add_test(tc, t_x32_refused);
 	tcase_add_test(tc, t_exit_codes);
