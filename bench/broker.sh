@@ -5,7 +5,9 @@
 # oslo-rootwrap-daemon and the C broker floor side by side: run it with
 # `--extra-nobody 'rootgate-broker=build/rootgate --socket SOCK /bin/true'`
 # while a broker from this script is up to put us in its table).
-# Needs root (it creates and removes a user). N=calls (default 2000).
+# Needs root (it creates and removes a user). N=calls (default 2000);
+# ROUNDS=paired rounds of the floor and the single-caller measurements
+# (default 5, 0 to skip), each ratio against its own round's floor.
 set -eu
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=${BUILD:-build}
@@ -14,7 +16,7 @@ W=$(mktemp -d /var/tmp/rootgate-bench.XXXXXX)
 U=rgbench$$
 chmod 755 "$W"
 useradd -M -r -s /usr/sbin/nologin "$U"
-P1= P2=
+P1='' P2=''
 cleanup() {
 	set +e
 	[ -n "$P1" ] && kill "$P1"
@@ -56,6 +58,44 @@ line() {	# line LABEL OUTPUT FLOOR_MEDIAN
 		"$1" "$med" "$(echo "$med / $3" | bc -l | cut -c1-4)" "$p99" \
 		"$(echo "$p99 / $med" | bc -l | cut -c1-4)" "$rate" "$t"
 }
+# Paired rounds: the floor and each single-caller measurement again,
+# alternating, so that each ratio divides by the floor of its own round
+# (this machine drifts by more than the differences measured between
+# two loops a few seconds apart). ROUNDS=0 skips them.
+ROUNDS=${ROUNDS:-5}
+med() { printf '%s\n' "$1" | sed -n 's/.*median \([0-9.]*\) ms.*/\1/p'; }
+# middle of a list of numbers (the lower middle for an even count)
+mid() { printf '%s\n' "$@" | sort -n | awk '{v[NR]=$1} END{print v[int((NR+1)/2)]}'; }
+if [ "$ROUNDS" -gt 0 ]; then
+	n=$((N / ROUNDS))
+	[ "$n" -ge 50 ] || n=50
+	rn='' rs='' rf=''
+	echo "paired rounds: $ROUNDS x $n calls (fresh client: $((n / 4)));" \
+		"each ratio against the same round's floor"
+	r=1
+	while [ "$r" -le "$ROUNDS" ]; do
+		fm=$(med "$("$W/bb" --loop "$n" /bin/true)")
+		nm=$(med "$("$W/bb" "$W/nosb.sock" 1 "$n" /usr/bin/true)")
+		sm=$(med "$("$W/bb" "$W/sb.sock" 1 "$n" /usr/bin/true)")
+		cm=$(med "$(setpriv --reuid="$U" --regid="$U" --init-groups \
+			"$W/bb" --loop $((n / 4)) "$TOP/$BUILD/rootgate" \
+			--socket "$W/nosb.sock" /usr/bin/true)")
+		a=$(echo "$nm / $fm" | bc -l | cut -c1-4)
+		b=$(echo "$sm / $fm" | bc -l | cut -c1-4)
+		c=$(echo "$cm / $fm" | bc -l | cut -c1-4)
+		printf '  round %d: floor %s ms; no sandbox %s ms x%s;' \
+			"$r" "$fm" "$nm" "$a"
+		printf ' default sandbox %s ms x%s; fresh client %s ms x%s\n' \
+			"$sm" "$b" "$cm" "$c"
+		rn="$rn $a" rs="$rs $b" rf="$rf $c"
+		r=$((r + 1))
+	done
+	# shellcheck disable=SC2086
+	printf '  median of the rounds: no sandbox x%s, default sandbox x%s,' \
+		"$(mid $rn)" "$(mid $rs)"
+	# shellcheck disable=SC2086
+	printf ' fresh client x%s (targets 1.3, 1.8, 2.5)\n' "$(mid $rf)"
+fi
 fl=$("$W/bb" --loop "$N" /bin/true)
 f=$(printf '%s\n' "$fl" | sed -n 's/.*median \([0-9.]*\) ms.*/\1/p')
 line "/bin/true fork+exec+wait (floor)" "$fl" "$f"
