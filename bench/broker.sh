@@ -49,21 +49,22 @@ wait $F
 	--foreground 2>/dev/null &
 P2=$!
 sleep 0.3
+# the median (ms) of a broker_bench report
+med() { printf '%s\n' "$1" | sed -n 's/.*median \([0-9.]*\) ms.*/\1/p'; }
 line() {	# line LABEL OUTPUT FLOOR_MEDIAN
-	med=$(printf '%s\n' "$2" | sed -n 's/.*median \([0-9.]*\) ms.*/\1/p')
+	m=$(med "$2")
 	p99=$(printf '%s\n' "$2" | sed -n 's/.*p99 \([0-9.]*\) ms.*/\1/p')
 	rate=$(printf '%s\n' "$2" | sed -n 's/.*rate \([0-9]*\)\/s.*/\1/p')
 	t=$(printf '%s\n' "$2" | sed -n 's/first-tenth \([0-9]*\)\/s last-tenth \([0-9]*\)\/s/\1 \2/p')
 	printf '%-44s %8s ms  x%-5s p99 %7s ms (x%s)  %6s/s  tenths %s\n' \
-		"$1" "$med" "$(echo "$med / $3" | bc -l | cut -c1-4)" "$p99" \
-		"$(echo "$p99 / $med" | bc -l | cut -c1-4)" "$rate" "$t"
+		"$1" "$m" "$(echo "$m / $3" | bc -l | cut -c1-4)" "$p99" \
+		"$(echo "$p99 / $m" | bc -l | cut -c1-4)" "$rate" "$t"
 }
 # Paired rounds: the floor and each single-caller measurement again,
 # alternating, so that each ratio divides by the floor of its own round
 # (this machine drifts by more than the differences measured between
 # two loops a few seconds apart). ROUNDS=0 skips them.
 ROUNDS=${ROUNDS:-5}
-med() { printf '%s\n' "$1" | sed -n 's/.*median \([0-9.]*\) ms.*/\1/p'; }
 # middle of a list of numbers (the lower middle for an even count)
 mid() { printf '%s\n' "$@" | sort -n | awk '{v[NR]=$1} END{print v[int((NR+1)/2)]}'; }
 if [ "$ROUNDS" -gt 0 ]; then
@@ -97,7 +98,7 @@ if [ "$ROUNDS" -gt 0 ]; then
 	printf ' fresh client x%s (targets 1.3, 1.8, 2.5)\n' "$(mid $rf)"
 fi
 fl=$("$W/bb" --loop "$N" /bin/true)
-f=$(printf '%s\n' "$fl" | sed -n 's/.*median \([0-9.]*\) ms.*/\1/p')
+f=$(med "$fl")
 line "/bin/true fork+exec+wait (floor)" "$fl" "$f"
 line "broker, persistent, no sandbox" "$("$W/bb" "$W/nosb.sock" 1 "$N" /usr/bin/true)" "$f"
 line "broker, persistent, default sandbox" "$("$W/bb" "$W/sb.sock" 1 "$N" /usr/bin/true)" "$f"

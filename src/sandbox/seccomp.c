@@ -250,7 +250,8 @@ sbx_seccomp_build_lib(const struct sbx_profile *sbx,
 		rg_err_set(err, "", 0, -rc, "unable to set bad-arch action");
 	else if ((rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE,
 	    2)) < 0)	/* invariant 9 */
-		rg_err_set(err, "", 0, -rc, "unable to ask for a binary tree");
+		rg_err_set(err, "", 0, -rc,
+		    "unable to set the seccomp binary-tree layout");
 	else
 		rc = add_rules(ctx, sbx, err);
 	if (rc == 0)
