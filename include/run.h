@@ -90,4 +90,22 @@ int run_start(const struct run_request *req, struct run_job *j,
  * holds. Returns 0, or -1 with *err when the command never started. */
 int run_end(struct run_job *j, struct run_outcome *out, struct rg_err *err);
 
+/*
+ * With a pid namespace the run may end before the reap (supervise.c,
+ * invariant 8). When j->c.statusfd is readable, run_poll_done reads it:
+ * 1 once the init has reported that nothing of the run lives but
+ * itself, exiting; 0 not yet; -1 when the pipe will say no more (then
+ * only run_end, after the reap). After 1, run_end_done fills *out as
+ * run_end would (the usage is what the init reported) and returns as
+ * it does, but releases nothing: the caller still reaps the init
+ * (sup_try_reap) and then calls run_release.
+ */
+int run_poll_done(struct run_job *j, struct run_outcome *out);
+int run_end_done(struct run_job *j, struct run_outcome *out,
+    struct rg_err *err);
+void run_release(struct run_job *j);
+
+/* Move a started job to *dst (its supervisor points into the job). */
+void run_job_move(struct run_job *dst, struct run_job *src);
+
 #endif

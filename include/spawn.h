@@ -17,15 +17,25 @@
 struct sbx_enter;
 struct rg_err;
 
-/* One record on the status pipe; EOF, or the init's SPAWN_ST_WSTATUS
- * record, without a set-up failure record first = exec succeeded. */
+/* One record on the status pipe (32 bytes < PIPE_BUF: written whole);
+ * EOF, or the init's SPAWN_ST_WSTATUS or SPAWN_ST_DONE record, without a
+ * set-up failure record first = exec succeeded. */
 struct spawn_status {
-	int32_t stage;		/* enum sbx_stage, or SPAWN_ST_WSTATUS */
+	int32_t stage;		/* enum sbx_stage, or SPAWN_ST_WSTATUS/DONE */
 	int32_t errnum;		/* errno, or the command's raw wait status */
+	/* SPAWN_ST_DONE: the resource usage of every process the init
+	 * reaped (the command, its descendants); else 0 */
+	int64_t utime_us, stime_us, maxrss_kb;
 };
 
-/* The init's last record: the command was reaped, errnum = wstatus. */
+/* The init's last record: the command was reaped, errnum = wstatus;
+ * other processes of the namespace were left, which the kernel kills
+ * and reaps when the init exits next. */
 #define SPAWN_ST_WSTATUS	INT32_C(-1)
+/* The init's last record: the command was reaped, errnum = wstatus, and
+ * the init had no child left: nothing of the run lives but the init,
+ * which exits next (pidinit.c, invariant 3). */
+#define SPAWN_ST_DONE		INT32_C(-2)
 
 struct spawn_child {
 	pid_t pid;

@@ -11,6 +11,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/time.h>
 
 struct spawn_child;
 struct run_outcome;
@@ -47,6 +48,9 @@ struct supervisor {
 	int phase;		/* timeout: 0 none, 1 SIGTERM sent, 2 KILL */
 	bool cmd_reported;	/* the init sent the command's status */
 	int cmd_wstatus;	/* ... this one (supervise.c, invariant 3) */
+	bool cmd_done;		/* ... in a SPAWN_ST_DONE record */
+	struct timeval done_utime, done_stime;	/* ... with this usage */
+	long done_maxrss;
 	int64_t next_ms;	/* next timeout deadline (CLOCK_MONOTONIC,
 				   ms), -1 = none */
 };
@@ -66,5 +70,16 @@ int sup_try_reap(struct supervisor *s, struct run_outcome *out);
 /* After the reap, and after every descendant is gone: read the status
  * pipe and compute out->status, started, stage, child_errno. */
 void sup_end(struct supervisor *s, struct run_outcome *out);
+/*
+ * Before the reap, with a pid namespace, when c->statusfd is readable:
+ * read what the status pipe holds (it is non-blocking). 1 once the init
+ * has sent SPAWN_ST_DONE: nothing of the run lives but the exiting init,
+ * and sup_end_done computes *out as sup_end would, with the usage the
+ * init reported; the child must still be reaped. 0 when that record has
+ * not come yet; -1 at EOF or on a short record (the pipe says nothing
+ * more: wait for the reap and call sup_end).
+ */
+int sup_poll_status(struct supervisor *s, struct run_outcome *out);
+void sup_end_done(struct supervisor *s, struct run_outcome *out);
 
 #endif

@@ -36,6 +36,15 @@
  *    a connection that has had its reply and sends nothing more is closed
  *    after idle-timeout: one caller cannot fill the connection table and
  *    lock the other services out.
+ * 9. With a pid namespace the reply does not wait for the init's exit
+ *    (the namespace teardown, ~0.2 ms): when the init reports that the
+ *    command was reaped and it has no child left (pidinit.c invariant 3,
+ *    supervise.c invariant 8), the exit record is written and the reply
+ *    sent, and the job becomes a tail that the loop reaps when its pidfd
+ *    says so. A tail keeps its slot (max-children, max-per-caller), its
+ *    timeout and its place among the children the sweep leaves alone
+ *    until it is reaped; the daemon does not stop before every tail is
+ *    reaped. The connection is free for the next request at once.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -86,13 +95,15 @@
 #define NEVENTS			64
 #define CMSG_FDS		8	/* room to see that too many came */
 
-enum ev_kind { EV_LISTEN, EV_SIGNAL, EV_SOCK, EV_JOB };
+enum ev_kind { EV_LISTEN, EV_SIGNAL, EV_SOCK, EV_JOB, EV_JOBST, EV_TAIL };
 
 struct conn;
+struct tail;
 
 struct evtag {
 	enum ev_kind kind;
 	struct conn *c;
+	struct tail *t;		/* EV_TAIL */
 };
 
 struct polref {
@@ -133,7 +144,17 @@ struct conn {
 	struct job j;
 	bool draining;		/* reaped, waiting for its strays to go */
 	bool orphan;		/* client gone while running: no reply */
-	struct evtag ev_sock, ev_job;
+	bool st_watched;	/* the job's status pipe is in the epoll */
+	struct evtag ev_sock, ev_job, ev_jobst;
+};
+
+/* Invariant 9: a run that has ended but for its exiting init, which is
+ * still to be reaped; its caller has had the reply. */
+struct tail {
+	struct tail *next, *prev;
+	struct job j;
+	uid_t uid;		/* the caller's: it counts as theirs */
+	struct evtag ev;
 };
 
 struct broker {
@@ -143,6 +164,8 @@ struct broker {
 	struct polref *pol;
 	struct conn *conns;	/* in accept order */
 	struct conn *dead;
+	struct tail *tails;	/* invariant 9 */
+	struct tail *dead_tails;
 	size_t nconns, nrunning, maxconns;
 	bool stopping;
 	int64_t stop_deadline;
@@ -391,6 +414,9 @@ running_for(const struct broker *b, uid_t uid)
 	for (const struct conn *c = b->conns; c != NULL; c = c->next)
 		if (c->st == CS_RUN && c->peer.uid == uid)
 			n++;
+	for (const struct tail *t = b->tails; t != NULL; t = t->next)
+		if (t->uid == uid)
+			n++;
 	return n;
 }
 
@@ -434,7 +460,12 @@ conn_start(struct broker *b, struct conn *c)
 		    -1) < 0 && errno == EINTR)
 			;
 		on_job(b, c);
+		return;
 	}
+	/* invariant 9; unwatched, the reply waits for the reap */
+	ev.data.ptr = &c->ev_jobst;
+	c->st_watched = job_statusfd(&c->j) >= 0 && epoll_ctl(b->ep,
+	    EPOLL_CTL_ADD, job_statusfd(&c->j), &ev) == 0;
 }
 
 /* Start waiting requests, in arrival order, while slots are free. */
@@ -681,9 +712,8 @@ on_readable(struct broker *b, struct conn *c)
 
 /* The end of a request that was accepted: audit, reply. */
 static void
-job_done(struct broker *b, struct conn *c, const struct job_report *r)
+job_reply(struct broker *b, struct conn *c, const struct job_report *r)
 {
-	b->nrunning--;
 	c->draining = false;
 	if (auditlog_exit(c->pol->p, &c->ac, &c->d, &r->out) < 0)
 		blog(LOG_ERR, "unable to write the audit record: %s",
@@ -695,6 +725,77 @@ job_done(struct broker *b, struct conn *c, const struct job_report *r)
 		conn_kill(b, c);
 	else
 		conn_idle(b, c);
+}
+
+static void
+job_done(struct broker *b, struct conn *c, const struct job_report *r)
+{
+	b->nrunning--;
+	job_reply(b, c, r);
+	start_waiting(b);
+}
+
+static void
+unwatch_status(struct broker *b, struct conn *c)
+{
+	if (c->st_watched)
+		(void)epoll_ctl(b->ep, EPOLL_CTL_DEL, job_statusfd(&c->j),
+		    NULL);
+	c->st_watched = false;
+}
+
+/* Invariant 9: the status pipe is readable. */
+static void
+on_status(struct broker *b, struct conn *c)
+{
+	struct epoll_event ev = { EPOLLIN, { .ptr = NULL } };
+	struct job_report r;
+	struct tail *t;
+	int rc = job_poll_done(&c->j);
+
+	if (rc == 0)
+		return;
+	unwatch_status(b, c);	/* done, or nothing more will come */
+	if (rc < 0 || (t = calloc(1, sizeof(*t))) == NULL)
+		return;		/* the reply waits for the reap */
+	t->ev = (struct evtag){ EV_TAIL, NULL, t };
+	ev.data.ptr = &t->ev;
+	if (epoll_ctl(b->ep, EPOLL_CTL_MOD, job_pidfd(&c->j), &ev) < 0) {
+		free(t);
+		return;
+	}
+	job_move(&t->j, &c->j);
+	t->uid = c->peer.uid;
+	t->next = b->tails;
+	if (b->tails != NULL)
+		b->tails->prev = t;
+	b->tails = t;
+	job_finish_done(&t->j, c->q, &r);
+	job_reply(b, c, &r);
+}
+
+/* Invariant 9: a tail's pidfd is readable. */
+static void
+on_tail(struct broker *b, struct tail *t)
+{
+	int rc = job_reap(&t->j);
+
+	if (rc == 0)
+		return;
+	if (rc < 0)
+		blog(LOG_ERR, "unable to reap an ended command's init: %s",
+		    strerror(errno));
+	(void)epoll_ctl(b->ep, EPOLL_CTL_DEL, job_pidfd(&t->j), NULL);
+	job_release(&t->j);
+	if (t->next != NULL)
+		t->next->prev = t->prev;
+	if (t->prev != NULL)
+		t->prev->next = t->next;
+	else
+		b->tails = t->next;
+	t->next = b->dead_tails;	/* freed after the batch */
+	b->dead_tails = t;
+	b->nrunning--;
 	start_waiting(b);
 }
 
@@ -718,6 +819,7 @@ on_job(struct broker *b, struct conn *c)
 	if (rc == 0)
 		return;
 	(void)epoll_ctl(b->ep, EPOLL_CTL_DEL, job_pidfd(&c->j), NULL);
+	unwatch_status(b, c);
 	if (rc < 0)	/* the run failed; the sweep reaps it as a stray */
 		blog(LOG_ERR, "unable to reap %s: %s", c->q, strerror(errno));
 	/* invariant 7: with a pid namespace nothing of it is left */
@@ -798,8 +900,9 @@ conn_new(struct broker *b, int fd)
 	c->fd = fd;
 	c->deadline = now_ms() + conf_or(bconf(b)->request_timeout_ms,
 	    DEF_REQUEST_MS);
-	c->ev_sock = (struct evtag){ EV_SOCK, c };
-	c->ev_job = (struct evtag){ EV_JOB, c };
+	c->ev_sock = (struct evtag){ EV_SOCK, c, NULL };
+	c->ev_job = (struct evtag){ EV_JOB, c, NULL };
+	c->ev_jobst = (struct evtag){ EV_JOBST, c, NULL };
 	c->j.rj.c.pidfd = c->j.rj.c.statusfd = -1;
 	ev.data.ptr = &c->ev_sock;
 	if (epoll_ctl(b->ep, EPOLL_CTL_ADD, fd, &ev) < 0) {
@@ -914,6 +1017,18 @@ on_timers(struct broker *b)
 		if (t >= 0 && (next < 0 || t < next))
 			next = t;
 	}
+	for (struct tail *tl = b->tails; tl != NULL; tl = tl->next) {
+		int64_t t = job_deadline(&tl->j);
+
+		if (b->stopping && now >= b->stop_deadline)
+			job_signal(&tl->j, SIGKILL);
+		if (t >= 0 && t <= now) {
+			job_timer(&tl->j);	/* as its run's timeout */
+			t = job_deadline(&tl->j);
+		}
+		if (t >= 0 && (next < 0 || t < next))
+			next = t;
+	}
 	for (struct conn *c = b->conns; c != NULL; c = n) {
 		n = c->next;
 		if (c->st != CS_RECV || c->deadline < 0)
@@ -943,6 +1058,12 @@ free_dead(struct broker *b)
 		b->dead = c->next;
 		conn_free(c);
 	}
+	while (b->dead_tails != NULL) {
+		struct tail *t = b->dead_tails;
+
+		b->dead_tails = t->next;
+		free(t);
+	}
 }
 
 static void
@@ -965,6 +1086,14 @@ dispatch(struct broker *b, const struct epoll_event *e)
 		if (t->c->st == CS_RUN && t->c->j.live)
 			on_job(b, t->c);
 		break;
+	case EV_JOBST:
+		if (t->c->st == CS_RUN && t->c->j.live && t->c->st_watched)
+			on_status(b, t->c);
+		break;
+	case EV_TAIL:
+		if (t->t->j.live)
+			on_tail(b, t->t);
+		break;
 	default:
 		break;
 	}
@@ -975,6 +1104,9 @@ is_job(const struct broker *b, pid_t pid)
 {
 	for (const struct conn *c = b->conns; c != NULL; c = c->next)
 		if (c->st == CS_RUN && job_pid(&c->j) == pid)
+			return true;
+	for (const struct tail *t = b->tails; t != NULL; t = t->next)
+		if (job_pid(&t->j) == pid)
 			return true;
 	return false;
 }
@@ -1016,7 +1148,7 @@ loop(struct broker *b)
 {
 	struct epoll_event ev[NEVENTS];
 
-	while (!b->stopping || b->conns != NULL) {
+	while (!b->stopping || b->conns != NULL || b->tails != NULL) {
 		int tmo = on_timers(b), n;
 
 		if (b->sweeping) {
@@ -1154,8 +1286,8 @@ setup_fds(struct broker *b)
 	if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0)	/* invariant 7 */
 		return blog(LOG_ERR, "unable to become subreaper: %s",
 		    strerror(errno)), -1;
-	b->ev_listen = (struct evtag){ EV_LISTEN, NULL };
-	b->ev_signal = (struct evtag){ EV_SIGNAL, NULL };
+	b->ev_listen = (struct evtag){ EV_LISTEN, NULL, NULL };
+	b->ev_signal = (struct evtag){ EV_SIGNAL, NULL, NULL };
 	ev.data.ptr = &b->ev_signal;
 	if (epoll_ctl(b->ep, EPOLL_CTL_ADD, b->sfd, &ev) < 0)
 		return -1;

@@ -145,3 +145,41 @@ job_finish(struct job *j, const char *q, struct job_report *r)
 	rc = run_end(&j->rj, &j->out, &err);
 	report(r, &j->out, rc, &err, q);
 }
+
+int
+job_statusfd(const struct job *j)
+{
+	return j->live && j->rj.o.pidns ? j->rj.c.statusfd : -1;
+}
+
+int
+job_poll_done(struct job *j)
+{
+	return j->live ? run_poll_done(&j->rj, &j->out) : -1;
+}
+
+void
+job_finish_done(struct job *j, const char *q, struct job_report *r)
+{
+	struct rg_err err;
+	int rc;
+
+	memset(&err, 0, sizeof(err));
+	rc = run_end_done(&j->rj, &j->out, &err);
+	report(r, &j->out, rc, &err, q);
+}
+
+void
+job_release(struct job *j)
+{
+	run_release(&j->rj);
+}
+
+void
+job_move(struct job *dst, struct job *src)
+{
+	run_job_move(&dst->rj, &src->rj);
+	dst->out = src->out;
+	dst->live = src->live;
+	src->live = false;
+}

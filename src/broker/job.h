@@ -65,4 +65,16 @@ int job_reap(struct job *j);
 /* After the reap and once no descendant is left: the report. */
 void job_finish(struct job *j, const char *q, struct job_report *r);
 
+/* The status pipe to watch before the reap (with a pid namespace), or
+ * -1. When it is readable, job_poll_done: 1 once the run has ended but
+ * for the exiting init (run_poll_done), 0 not yet, -1 nothing more
+ * will come (wait for the reap). After 1, job_finish_done fills *r;
+ * the job stays live until job_reap, then job_release. */
+int job_statusfd(const struct job *j);
+int job_poll_done(struct job *j);
+void job_finish_done(struct job *j, const char *q, struct job_report *r);
+void job_release(struct job *j);
+/* Move a live job to *dst; src is left with none. */
+void job_move(struct job *dst, struct job *src);
+
 #endif

@@ -263,14 +263,49 @@ run_start(const struct run_request *req, struct run_job *j,
 	return 0;
 }
 
+void
+run_release(struct run_job *j)
+{
+	sandbox_release(&j->prep);
+	if (j->c.pidfd >= 0)
+		close(j->c.pidfd);
+	if (j->c.statusfd >= 0)
+		close(j->c.statusfd);
+	j->c.pidfd = j->c.statusfd = -1;
+}
+
 int
 run_end(struct run_job *j, struct run_outcome *out, struct rg_err *err)
 {
 	sup_end(&j->s, out);
-	sandbox_release(&j->prep);
-	close(j->c.pidfd);
-	close(j->c.statusfd);
-	j->c.pidfd = j->c.statusfd = -1;
+	run_release(j);
 	out->elapsed_us = now_us() - j->t0;
 	return not_started(0, out, err);
+}
+
+int
+run_poll_done(struct run_job *j, struct run_outcome *out)
+{
+	if (!j->o.pidns)
+		return -1;
+	return sup_poll_status(&j->s, out);
+}
+
+int
+run_end_done(struct run_job *j, struct run_outcome *out,
+    struct rg_err *err)
+{
+	sup_end_done(&j->s, out);
+	out->elapsed_us = now_us() - j->t0;
+	return not_started(0, out, err);
+}
+
+void
+run_job_move(struct run_job *dst, struct run_job *src)
+{
+	*dst = *src;
+	dst->s.c = &dst->c;
+	dst->s.o = &dst->o;
+	memset(src, 0, sizeof(*src));
+	src->c.pidfd = src->c.statusfd = src->prep.cgroup_fd = -1;
 }

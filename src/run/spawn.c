@@ -51,7 +51,7 @@ static void __attribute__((noreturn))
 child_main(const struct sbx_enter *e, int execfd, char *const *argv,
     char *const *envp, int statusfd)
 {
-	struct spawn_status st = { SBX_ST_NONE, 0 };
+	struct spawn_status st = { .stage = SBX_ST_NONE };
 	enum sbx_stage stage;
 	int errnum;
 

@@ -37,6 +37,19 @@
  *    child alone (it has no session of its own), and its descendants
  *    are never killed or waited for. Invariant 6 holds: the command
  *    closed its copy of the CLOEXEC pipe at exec, before it could fork.
+ * 8. An event-loop caller (rootgated) may read the pipe before the reap
+ *    (sup_poll_status) and take the run as ended at the init's
+ *    SPAWN_ST_DONE record (pidinit.c, invariant 3): the status is the
+ *    command's, as in 3, and the usage is that of every process the
+ *    init reaped. The init's own exit (the namespace teardown) is then
+ *    reaped later, by the caller. The command cannot forge that record:
+ *    the pipe is closed in it at exec, and the init is not dumpable, so
+ *    its descriptors are out of reach through /proc/1/fd unless a rule
+ *    grants CAP_SYS_PTRACE (which `check` flags as root-equivalent); a
+ *    forged record would end the reply early, not the supervision: the
+ *    caller keeps the child's timeout and its slot until the reap.
+ *    Direct mode does not read it early: it has nobody to hand the
+ *    exiting init to, and reaps it (invariant 5).
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -112,6 +125,29 @@ on_signal(struct supervisor *s)
 		sup_signal(s, (int)si.ssi_signo);
 }
 
+static void
+take_record(struct supervisor *s, const struct spawn_status *st,
+    struct run_outcome *out)
+{
+	if (st->stage == SPAWN_ST_WSTATUS || st->stage == SPAWN_ST_DONE) {
+		s->cmd_reported = true;		/* invariant 3 */
+		s->cmd_wstatus = st->errnum;
+	}
+	if (st->stage == SPAWN_ST_DONE) {	/* invariant 8 */
+		s->cmd_done = true;
+		s->done_utime = (struct timeval){ st->utime_us / 1000000,
+		    st->utime_us % 1000000 };
+		s->done_stime = (struct timeval){ st->stime_us / 1000000,
+		    st->stime_us % 1000000 };
+		s->done_maxrss = (long)st->maxrss_kb;
+	} else if (st->stage != SPAWN_ST_WSTATUS && out->stage[0] == '\0') {
+		/* The first failure: the init's may follow. */
+		snprintf(out->stage, sizeof(out->stage), "%s",
+		    sandbox_stage_name(st->stage));
+		out->child_errno = st->errnum;
+	}
+}
+
 /* Invariant 6: after the reap, every record is in the pipe. */
 static void
 read_status(struct supervisor *s, struct run_outcome *out)
@@ -120,21 +156,35 @@ read_status(struct supervisor *s, struct run_outcome *out)
 	ssize_t n;
 
 	while ((n = read(s->c->statusfd, &st, sizeof(st))) ==
-	    (ssize_t)sizeof(st)) {
-		if (st.stage == SPAWN_ST_WSTATUS) {
-			s->cmd_reported = true;		/* invariant 3 */
-			s->cmd_wstatus = st.errnum;
-		} else if (out->stage[0] == '\0') {
-			/* The first failure: the init's may follow. */
-			snprintf(out->stage, sizeof(out->stage), "%s",
-			    sandbox_stage_name(st.stage));
-			out->child_errno = st.errnum;
-		}
-	}
+	    (ssize_t)sizeof(st))
+		take_record(s, &st, out);
 	if (n != 0 && out->stage[0] == '\0') {	/* short record, error */
 		snprintf(out->stage, sizeof(out->stage), "status pipe");
 		out->child_errno = n < 0 ? errno : EPROTO;
 	}
+}
+
+int
+sup_poll_status(struct supervisor *s, struct run_outcome *out)
+{
+	struct spawn_status st;
+	ssize_t n;
+
+	if (s->cmd_done)
+		return 1;
+	while ((n = read(s->c->statusfd, &st, sizeof(st))) ==
+	    (ssize_t)sizeof(st)) {
+		take_record(s, &st, out);
+		if (s->cmd_done)
+			return 1;
+	}
+	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		return 0;
+	if (n != 0 && out->stage[0] == '\0') {	/* short record, error */
+		snprintf(out->stage, sizeof(out->stage), "status pipe");
+		out->child_errno = n < 0 ? errno : EPROTO;
+	}
+	return -1;
 }
 
 /* Invariant 5, no pid namespace: SIGKILL our remaining children (the
@@ -225,6 +275,16 @@ void
 sup_end(struct supervisor *s, struct run_outcome *out)
 {
 	read_status(s, out);
+	set_status(s, out);
+}
+
+void
+sup_end_done(struct supervisor *s, struct run_outcome *out)
+{
+	memset(&out->ru, 0, sizeof(out->ru));
+	out->ru.ru_utime = s->done_utime;
+	out->ru.ru_stime = s->done_stime;
+	out->ru.ru_maxrss = s->done_maxrss;
 	set_status(s, out);
 }
 

@@ -77,6 +77,26 @@ t_broker_runs_allowed() {
 		fail "no broker audit record: $(cat "$SCRATCH/audit.jsonl")"
 }
 
+# rootgated replies when the namespace's init reports the command
+# reaped with nothing else alive, or else once the init is gone: either
+# way nothing of the run outlives the reply, and the exit record keeps
+# the run's resource usage.
+t_broker_reply_after_the_last_process() {
+	broker_up
+	run $R sh -c 'sleep 39 & exit 3'
+	expect_status 3
+	! pgrep -f '^sleep 39$' >/dev/null ||
+		fail "a process of the run outlived the reply"
+	run $R true
+	expect_status 0
+	rec=$(grep '"event":"exit","rule":"true","status":0' "$SCRATCH/audit.jsonl" | tail -n 1)
+	rss=$(printf '%s\n' "$rec" | sed -n 's/.*"maxrss_kb":\([0-9]*\).*/\1/p')
+	[ -n "$rss" ] && [ "$rss" -gt 0 ] ||
+		fail "no resource usage in the exit record: $rec"
+	grep -q '"event":"exit","rule":"sh","status":3' "$SCRATCH/audit.jsonl" ||
+		fail "no exit record for the first run: $(cat "$SCRATCH/audit.jsonl")"
+}
+
 t_broker_denials() {
 	broker_up
 	run $R rm -rf /

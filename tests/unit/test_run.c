@@ -1785,24 +1785,25 @@ END_TEST
  * deadline, sup_try_reap when it is readable. sig, if not 0, is
  * forwarded with sup_signal right after the start (once the probe tree
  * is up, when marker is given). */
+/* run_start with /dev/null as the three streams and the forwarded
+ * signals blocked (run.h: the caller blocks them, as rootgated); *old is
+ * the mask to restore. On failure the mask is restored already. */
 static int
-step_run_path(const char *path, char **argv, const struct sbx_profile *p,
-    int sig, const char *marker, struct run_outcome *out,
-    struct rg_err *err)
+step_start(const char *path, char **argv, const struct sbx_profile *p,
+    struct run_job *j, struct run_outcome *out, struct rg_err *err,
+    sigset_t *old)
 {
 	struct run_request req;
-	struct run_job j;
-	sigset_t set, old;
-	int nul = open("/dev/null", O_RDWR | O_CLOEXEC), r = 0, rc;
+	sigset_t set;
+	int nul = open("/dev/null", O_RDWR | O_CLOEXEC), rc;
 
 	ck_assert_int_ge(nul, 0);
-	/* run.h: the caller blocks the forwarded signals, as rootgated */
 	sigemptyset(&set);
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGHUP);
 	sigaddset(&set, SIGQUIT);
-	ck_assert_int_eq(sigprocmask(SIG_BLOCK, &set, &old), 0);
+	ck_assert_int_eq(sigprocmask(SIG_BLOCK, &set, old), 0);
 	memset(&req, 0, sizeof(req));
 	req.exec_path = path;
 	req.argv = argv;
@@ -1810,12 +1811,24 @@ step_run_path(const char *path, char **argv, const struct sbx_profile *p,
 	req.sbx = p;
 	req.fds[0] = req.fds[1] = req.fds[2] = nul;
 	memset(err, 0, sizeof(*err));
-	if (run_start(&req, &j, out, err) < 0) {
-		close(nul);
-		ck_assert_int_eq(sigprocmask(SIG_SETMASK, &old, NULL), 0);
-		return -1;
-	}
+	rc = run_start(&req, j, out, err);
 	close(nul);	/* the child has its own copies */
+	if (rc < 0)
+		ck_assert_int_eq(sigprocmask(SIG_SETMASK, old, NULL), 0);
+	return rc;
+}
+
+static int
+step_run_path(const char *path, char **argv, const struct sbx_profile *p,
+    int sig, const char *marker, struct run_outcome *out,
+    struct rg_err *err)
+{
+	struct run_job j;
+	sigset_t old;
+	int r = 0, rc;
+
+	if (step_start(path, argv, p, &j, out, err, &old) < 0)
+		return -1;
 	for (int i = 0; sig != 0 && marker != NULL &&
 	    survivors(marker) < 3; i++) {
 		ck_assert_int_lt(i, 200);
@@ -1952,6 +1965,114 @@ START_TEST(t_step_session_killed)
 }
 END_TEST
 
+/* Supervise.c invariant 8, the broker's early end: start as
+ * step_run_path, read the status pipe as it becomes readable until
+ * run_poll_done says 1 (DONE: the run has ended, but for the exiting
+ * init) or -1 (the pipe will say no more). On 1, *out and the return
+ * value are run_end_done's, taken before the reap; the init is reaped
+ * afterwards and run_release'd. On -1, the run is reaped and ended as
+ * run_end does. *done is what run_poll_done said last. */
+static int
+step_run_done(char **argv, const struct sbx_profile *p, int *done,
+    struct run_outcome *out, struct rg_err *err)
+{
+	struct run_outcome late;
+	struct run_job j;
+	sigset_t old;
+	int r = 0, rc = 0;
+
+	ck_assert_int_eq(step_start(probe, argv, p, &j, out, err, &old), 0);
+	for (int i = 0; (*done = run_poll_done(&j, out)) == 0; i++) {
+		struct pollfd pfd = { j.c.statusfd, POLLIN, 0 };
+
+		ck_assert_int_lt(i, 1000);
+		ck_assert_int_eq(poll(&pfd, 1, 20000), 1);
+	}
+	if (*done == 1) {
+		rc = run_end_done(&j, out, err);
+		/* the pipe stays readable: run_poll_done does not re-read */
+		ck_assert_int_eq(run_poll_done(&j, out), 1);
+	}
+	memset(&late, 0, sizeof(late));
+	while (r == 0) {
+		struct pollfd pfd = { j.c.pidfd, POLLIN, 0 };
+
+		ck_assert_int_eq(poll(&pfd, 1, 20000), 1);
+		r = sup_try_reap(&j.s, *done == 1 ? &late : out);
+	}
+	ck_assert_int_eq(r, 1);
+	if (*done == 1) {
+		ck_assert(WIFEXITED(late.wstatus));	/* the init's own */
+		run_release(&j);
+		ck_assert_int_eq(j.c.pidfd, -1);
+	} else
+		rc = run_end(&j, out, err);
+	ck_assert_int_eq(sigprocmask(SIG_SETMASK, &old, NULL), 0);
+	return rc;
+}
+
+START_TEST(t_step_done)
+{
+	char marker[64];
+	char *a1[] = { "rg-probe", "exit", "7", NULL };
+	char *a2[] = { "rg-probe", "raise", "15", NULL };
+	char *a3[] = { "rg-probe", "leave", "30", marker, NULL };
+	char *deny[] = { "execveat" };
+	struct sbx_profile p;
+	struct run_outcome out;
+	struct rg_err err;
+	int done;
+
+	NEED_ROOT();
+	snprintf(marker, sizeof(marker), "rgdone-%ld", (long)getpid());
+	p = prof_default();
+	/* the command exits alone: DONE, with its status and usage */
+	ck_assert_int_eq(step_run_done(a1, &p, &done, &out, &err), 0);
+	ck_assert_int_eq(done, 1);
+	ck_assert_int_eq(out.status, 7);
+	ck_assert(out.started);
+	ck_assert(WIFEXITED(out.wstatus) && WEXITSTATUS(out.wstatus) == 7);
+	ck_assert_int_gt(out.ru.ru_maxrss, 0);
+	ck_assert_int_lt(out.ru.ru_maxrss, 1L << 22);	/* < 4 GiB, sane */
+	ck_assert_int_ge(out.ru.ru_utime.tv_usec, 0);
+	ck_assert_int_lt(out.ru.ru_utime.tv_usec, 1000000);
+	ck_assert_int_ge(out.ru.ru_stime.tv_usec, 0);
+	ck_assert_int_lt(out.ru.ru_stime.tv_usec, 1000000);
+	ck_assert_int_gt(out.ru.ru_stime.tv_sec * 1000000 +
+	    out.ru.ru_stime.tv_usec + out.ru.ru_utime.tv_sec * 1000000 +
+	    out.ru.ru_utime.tv_usec, 0);	/* an exec costs CPU time */
+	ck_assert_uint_gt(out.elapsed_us, 0);
+	ck_assert_int_eq(step_run_done(a2, &p, &done, &out, &err), 0);
+	ck_assert_int_eq(done, 1);
+	ck_assert_int_eq(out.status, 128 + SIGTERM);
+	/* it leaves two sleepers in the namespace: no DONE, the run ends
+	 * at the reap, with nothing left */
+	ck_assert_int_eq(step_run_done(a3, &p, &done, &out, &err), 0);
+	ck_assert_int_eq(done, -1);
+	ck_assert_int_eq(out.status, 0);
+	ck_assert_int_eq(survivors(marker), 0);
+	/* a command that never ran: DONE says so, as run_end would */
+	p.sc_deny = deny;
+	p.nsc_deny = 1;
+	ck_assert_int_eq(step_run_done(a1, &p, &done, &out, &err), -1);
+	ck_assert_int_eq(done, 1);
+	ck_assert_int_eq(out.status, 125);
+	ck_assert(!out.started);
+	ck_assert_str_eq(out.stage, "execute");
+	ck_assert_int_eq(out.child_errno, EPERM);
+	/* no pid namespace, no early end */
+	p = prof_default();
+	p.ns = SBX_NS_MOUNT | SBX_NS_IPC | SBX_NS_UTS;
+	ck_assert_int_eq(step_run_done(a1, &p, &done, &out, &err), 0);
+	ck_assert_int_eq(done, -1);
+	ck_assert_int_eq(out.status, 7);
+	p.enabled = false;
+	ck_assert_int_eq(step_run_done(a1, &p, &done, &out, &err), 0);
+	ck_assert_int_eq(done, -1);
+	ck_assert_int_eq(out.status, 7);
+}
+END_TEST
+
 START_TEST(t_step_refusals)
 {
 	char *argv[] = { "rg-probe", "exit", "0", NULL };
@@ -2047,6 +2168,7 @@ suite_run(void)
 	tcase_add_test(tc, t_compat_needs_sandbox_off);
 	tcase_add_test(tc, t_step_status);
 	tcase_add_test(tc, t_step_signal_and_timeout);
+	tcase_add_test(tc, t_step_done);
 	tcase_add_test(tc, t_step_session_killed);
 	tcase_add_test(tc, t_step_refusals);
 	suite_add_tcase(s, tc);
