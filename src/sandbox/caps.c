@@ -6,7 +6,11 @@
  * 1. After sbx_caps_apply: effective = permitted = inheritable = ambient
  *    = bounding = caps, read back from the kernel and compared; any
  *    difference fails the run. Ambient is what makes a non-root run-as
- *    user really have them after execve.
+ *    user really have them after execve. The kernel never lets ambient
+ *    hold a bit outside permitted and inheritable (it clears such bits
+ *    itself), so once those two read back as caps, reading caps' own
+ *    ambient bits proves ambient = caps: one prctl per granted
+ *    capability rather than one per capability the kernel knows.
  * 2. The bounding set is cleared with our own PR_CAPBSET_DROP loop, not
  *    capng_apply(CAPNG_SELECT_BOUNDS): that call first re-reads the
  *    process state, including fopen+fgets+sscanf of /proc/TID/status for
@@ -79,8 +83,11 @@ caps_verify(uint64_t caps, int last)
 
 		if (prctl(PR_CAPBSET_READ, (unsigned long)i, 0, 0, 0) != want)
 			goto bad;
-		if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_IS_SET,
-		    (unsigned long)i, 0, 0) != want)
+		/* Invariant 1: the kernel keeps ambient within permitted
+		 * and inheritable (cap_ambient_invariant_ok), both = caps
+		 * above, so only caps' own bits can be set: read those. */
+		if (want && prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_IS_SET,
+		    (unsigned long)i, 0, 0) != 1)
 			goto bad;
 	}
 	return 0;
