@@ -65,6 +65,8 @@ struct sbx_prepared {
 	int cgroup_fd;			/* per-run cgroup dir (O_PATH) for
 					   CLONE_INTO_CGROUP; -1 = none */
 	char cgroup_path[256];		/* to rmdir after the run */
+	int tmpl_dev, tmpl_dir;		/* sbx_templates_init's mounts, not
+					   owned; -1 = none */
 };
 
 /* What the child applies, all of it prepared by the parent. */
@@ -91,6 +93,18 @@ int sandbox_prepare(const struct sbx_profile *sbx, struct sbx_prepared *p,
 
 /* Free the program, close and remove the cgroup. Idempotent. */
 void sandbox_release(struct sbx_prepared *p);
+
+/*
+ * For a long-lived parent (rootgated): make the minimal /dev and an
+ * empty directory mask once, as detached read-only mounts that every
+ * later sandbox_prepare hands to its child to clone (dev.c, invariant
+ * 5; mount.c, invariant 10) instead of building its own. 0, or -1 with
+ * errno when they cannot be made or the kernel cannot clone a detached
+ * mount (EINVAL before Linux 6.15): then runs build their own, as
+ * without the call. sbx_templates_release closes them.
+ */
+int sbx_templates_init(void);
+void sbx_templates_release(void);
 
 /* Whether sandbox_prepare() asked for a pid namespace, whose first
  * process is then an init (src/run/pidinit.c), not the command. */

@@ -26,11 +26,17 @@ int sbx_mount_check(const struct sbx_profile *sbx, struct rg_err *err);
    /tmp carried into the private /tmp), read-only (and, without
    host_devices, nodev) tree, nosymfollow directories, the minimal
    /dev, hidden paths, fresh /proc. */
-int sbx_mount_apply(const struct sbx_profile *sbx);
+int sbx_mount_apply(const struct sbx_profile *sbx,
+    const struct sbx_prepared *prep);
 /* dev.c, CHILD, called by sbx_mount_apply: a read-only tmpfs on /dev
-   with the host's null, zero, full, random, urandom, tty bound in (the
-   only mounts without nodev) and the fd, stdin, stdout, stderr links. */
-int sbx_dev_apply(void);
+   holding null, zero, full, random, urandom, tty (the only nodes of the
+   namespace that open) and the fd, stdin, stdout, stderr links; a clone
+   of the template tmpl when it is >= 0. */
+int sbx_dev_apply(int tmpl);
+/* dev.c, parent: that /dev as a detached, read-only mount (its fd). */
+int sbx_dev_template(void);
+/* mount.c: an empty read-only tmpfs, detached (its fd): a mask. */
+int sbx_mask_dir_tree(void);
 
 /* mount_setattr(2) of path relative to dfd (glibc has no wrapper). */
 int sbx_setattr_at(int dfd, const char *path, unsigned flags, uint64_t set,

@@ -45,6 +45,11 @@
  *    timeout and its place among the children the sweep leaves alone
  *    until it is reaped; the daemon does not stop before every tail is
  *    reaped. The connection is free for the next request at once.
+ * 10. The minimal /dev and the hidden-path masks of every sandboxed run
+ *    are clones of read-only detached mounts made once at start
+ *    (sbx_templates_init; dev.c, invariant 5): one superblock fewer to
+ *    make and tear down per run. Where the kernel cannot clone them,
+ *    each run builds its own, as direct mode does.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -81,6 +86,7 @@
 #include "peer.h"
 #include "policy.h"
 #include "proto.h"
+#include "sandbox.h"
 
 #define DEF_MAX_CHILDREN	64
 #define DEF_MAX_PER_CALLER	32
@@ -1328,6 +1334,7 @@ teardown(struct broker *b)
 		close(b->sfd);
 	pol_put(b->pol);
 	free(b->sockpath);
+	sbx_templates_release();
 }
 
 static void
@@ -1352,6 +1359,10 @@ broker_daemon_run(const struct broker_opts *o)
 		openlog("rootgated", LOG_PID | LOG_NDELAY, LOG_DAEMON);
 	if ((b.pol = pol_load(o->confdir)) == NULL)
 		return RG_EXIT_CONFIG;
+	/* invariant 10: every sandboxed run's /dev and masks, made once */
+	if (sbx_templates_init() < 0)
+		blog(LOG_NOTICE, "no shared /dev and mask templates (%s): "
+		    "each sandboxed run makes its own", strerror(errno));
 	b.maxconns = max_conns();
 	path = o->socket != NULL ? o->socket : bconf(&b)->socket[0] != '\0' ?
 	    bconf(&b)->socket : BROKER_DEFAULT_SOCKET;

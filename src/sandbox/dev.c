@@ -27,6 +27,17 @@
  *    after setsid). No /dev/shm, /dev/mqueue or /dev/log either. A rule
  *    that needs any of them (a pty, LVM, cryptsetup, losetup) says
  *    `devices = host`.
+ * 5. A long-lived parent (rootgated) may make the minimal /dev once, as
+ *    a detached template (sbx_templates_init, below): the same tmpfs
+ *    and content, read-only before anyone can reach it. A run's /dev is
+ *    then a clone of that mount (open_tree(OPEN_TREE_CLONE) of its fd,
+ *    moved onto /dev), with its attributes: one clone instead of a new
+ *    superblock, ten nodes and links and their teardown. All runs of
+ *    the daemon share that superblock, read-only; the template's fd is
+ *    closed in the child with every other descriptor of the parent's
+ *    before anything of the command's runs (fds.c), so no command
+ *    holds it. Where the kernel cannot clone a detached mount (before
+ *    6.15: EINVAL), there is no template and each run makes its own.
  * Any failure fails the run (mount.c).
  */
 #define _GNU_SOURCE
@@ -59,16 +70,14 @@ static const struct {
 	{ "stderr", "/proc/self/fd/2" },
 };
 
-/* Invariants 1-3, in the new tmpfs (nobody else can reach it yet). */
+/* Invariants 1-3, in the new tmpfs (nobody else can reach it yet); dev
+ * is its root directory, or the template's mount (invariant 5). */
 static int
-populate(void)
+populate(int dev)
 {
 	mode_t old;
-	int dev, e, rc = -1;
+	int e, rc = -1;
 
-	dev = open("/dev", O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (dev < 0)
-		return -1;
 	old = umask(0);		/* the modes are exact */
 	for (size_t i = 0; i < NNODES; i++)
 		if (mknodat(dev, nodes[i].name, S_IFCHR | 0666,
@@ -81,16 +90,56 @@ populate(void)
 out:
 	e = errno;
 	(void)umask(old);
-	close(dev);
 	errno = e;
 	return rc;
 }
 
 int
-sbx_dev_apply(void)
+sbx_dev_apply(int tmpl)
 {
-	if (mount("tmpfs", "/dev", "tmpfs", MS_NOSUID | MS_NOEXEC,
-	    "mode=0755,size=16k,nr_inodes=32") < 0)
+	int dev, rc;
+
+	if (tmpl >= 0) {	/* invariant 5 */
+		if ((dev = open_tree(tmpl, "", OPEN_TREE_CLONE |
+		    OPEN_TREE_CLOEXEC | AT_EMPTY_PATH)) < 0)
+			return -1;
+		rc = move_mount(dev, "", AT_FDCWD, "/dev",
+		    MOVE_MOUNT_F_EMPTY_PATH);
+	} else {
+		if (mount("tmpfs", "/dev", "tmpfs", MS_NOSUID | MS_NOEXEC,
+		    "mode=0755,size=16k,nr_inodes=32") < 0)
+			return -1;
+		if ((dev = open("/dev", O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
+			return -1;
+		rc = populate(dev);
+	}
+	rc = rc < 0 ? -errno : 0;
+	close(dev);
+	errno = -rc;
+	return rc < 0 ? -1 : 0;
+}
+
+/* Invariant 5, in the parent. */
+int
+sbx_dev_template(void)
+{
+	int fs, mnt = -1, e;
+
+	if ((fs = fsopen("tmpfs", FSOPEN_CLOEXEC)) < 0)
 		return -1;
-	return populate();
+	if (fsconfig(fs, FSCONFIG_SET_STRING, "mode", "0755", 0) == 0 &&
+	    fsconfig(fs, FSCONFIG_SET_STRING, "size", "16k", 0) == 0 &&
+	    fsconfig(fs, FSCONFIG_SET_STRING, "nr_inodes", "32", 0) == 0 &&
+	    fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) == 0)
+		mnt = fsmount(fs, FSMOUNT_CLOEXEC, MOUNT_ATTR_NOSUID |
+		    MOUNT_ATTR_NOEXEC);
+	e = errno;
+	close(fs);
+	if (mnt >= 0 && populate(mnt) < 0) {
+		e = errno;
+		close(mnt);
+		mnt = -1;
+	}
+	errno = e;
+	return mnt;
 }

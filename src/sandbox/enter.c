@@ -50,10 +50,12 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -90,12 +92,84 @@ sandbox_stage_name(int stage)
 	return stage_names[stage];
 }
 
+static int tmpl_dev = -1, tmpl_dir = -1;	/* sbx_templates_init */
+
+/* The file system itself read-only, not just the mount: a command that
+ * may remount its clone read-write (a rule granting CAP_SYS_ADMIN and
+ * the mount calls) still cannot change what every other run sees. */
+static int
+sb_readonly(int mnt)
+{
+	int fs = fspick(mnt, "", FSPICK_CLOEXEC | FSPICK_EMPTY_PATH), rc, e;
+
+	if (fs < 0)
+		return -1;
+	rc = fsconfig(fs, FSCONFIG_SET_FLAG, "ro", NULL, 0) == 0 &&
+	    fsconfig(fs, FSCONFIG_CMD_RECONFIGURE, NULL, NULL, 0) == 0 ?
+	    0 : -1;
+	e = errno;
+	close(fs);
+	errno = e;
+	return rc;
+}
+
+int
+sbx_templates_init(void)
+{
+	int dev, dir, probe[2] = { -1, -1 }, e;
+
+	if (tmpl_dev >= 0)
+		return 0;
+	if ((dev = sbx_dev_template()) < 0)
+		return -1;
+	if (sb_readonly(dev) < 0) {
+		e = errno;
+		close(dev);
+		errno = e;
+		return -1;
+	}
+	if ((dir = sbx_mask_dir_tree()) >= 0 && sb_readonly(dir) == 0) {
+		/* what the child will do: EINVAL where the kernel clones
+		 * only mounts of the caller's namespace */
+		probe[0] = open_tree(dev, "null", OPEN_TREE_CLONE |
+		    OPEN_TREE_CLOEXEC);
+		probe[1] = open_tree(dir, "", OPEN_TREE_CLONE |
+		    OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
+	}
+	e = errno;
+	for (int i = 0; i < 2; i++)
+		if (probe[i] >= 0)
+			close(probe[i]);
+	if (probe[0] < 0 || probe[1] < 0) {
+		close(dev);
+		if (dir >= 0)
+			close(dir);
+		errno = e;
+		return -1;
+	}
+	tmpl_dev = dev;
+	tmpl_dir = dir;
+	return 0;
+}
+
+void
+sbx_templates_release(void)
+{
+	if (tmpl_dev >= 0)
+		close(tmpl_dev);
+	if (tmpl_dir >= 0)
+		close(tmpl_dir);
+	tmpl_dev = tmpl_dir = -1;
+}
+
 int
 sandbox_prepare(const struct sbx_profile *sbx, struct sbx_prepared *p,
     char *warn, size_t warnlen, struct rg_err *err)
 {
 	memset(p, 0, sizeof(*p));
 	p->cgroup_fd = -1;
+	p->tmpl_dev = tmpl_dev;
+	p->tmpl_dir = tmpl_dir;
 	if (sbx == NULL)
 		return rg_err_set(err, "", 0, 0, "no sandbox profile");
 	if (sbx->keep_descendants && sbx->enabled)
@@ -252,7 +326,7 @@ sandbox_enter(const struct sbx_enter *e, enum sbx_stage *stage, int *errnum)
 	STEP(SBX_ST_SETSID, setsid());
 	/* Mounts need CAP_SYS_ADMIN, and cwd must resolve in the result. */
 	if (on)
-		STEP(SBX_ST_MOUNT, sbx_mount_apply(s));
+		STEP(SBX_ST_MOUNT, sbx_mount_apply(s, e->prep));
 	/* While still root: raising a hard limit needs CAP_SYS_RESOURCE. */
 	if (on)
 		STEP(SBX_ST_RLIMIT, sbx_rlimit_apply(s));
@@ -302,7 +376,7 @@ sandbox_enter_init(const struct sbx_enter *e, enum sbx_stage *stage,
 	STEP(SBX_ST_SETSID, setsid());
 	/* The mount namespace is shared; /proc must be mounted by a member
 	 * of the new pid namespace. */
-	STEP(SBX_ST_MOUNT, sbx_mount_apply(s));
+	STEP(SBX_ST_MOUNT, sbx_mount_apply(s, e->prep));
 	/* Still root, with CAP_SYS_RESOURCE; inherited by the fork. */
 	STEP(SBX_ST_RLIMIT, sbx_rlimit_apply(s));
 	STEP(SBX_ST_CWD, set_cwd(s));

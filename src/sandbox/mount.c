@@ -76,6 +76,11 @@
  *    A directory that does not exist (or is not a directory) has
  *    nothing beneath it and is skipped. Before the hidden paths, so
  *    that a mask beneath it stays on top.
+ * 10. With the parent's templates (sbx_templates_init: rootgated), the
+ *    minimal /dev and every directory mask are clones of detached
+ *    mounts made once (dev.c, invariant 5), and a file mask is a clone
+ *    of the template's null node: the same content and attributes,
+ *    without a new superblock per run.
  * 9. Order: private propagation, private /tmp, writable binds, the
  *    read-only (and nodev) pass, writable clears, nofollow (8), the
  *    minimal /dev (2, dev.c: its /dev/null is what 4 binds), hidden
@@ -100,6 +105,7 @@
 
 #include "diag.h"
 #include "policy.h"
+#include "sandbox.h"
 #include "sbx_steps.h"
 
 #ifndef AT_RECURSIVE
@@ -141,6 +147,26 @@ setattr(const char *path, unsigned flags, uint64_t set, uint64_t clr)
 	return sbx_setattr_at(AT_FDCWD, path, flags, set, clr);
 }
 /* GCOVR_EXCL_STOP */
+
+/* An empty, read-only tmpfs, detached: a directory mask (invariant 4),
+ * or the parent's template of one (invariant 10). */
+int
+sbx_mask_dir_tree(void)
+{
+	int fs, mnt = -1, e;
+
+	if ((fs = fsopen("tmpfs", FSOPEN_CLOEXEC)) < 0)
+		return -1;
+	if (fsconfig(fs, FSCONFIG_SET_STRING, "mode", "000", 0) == 0 &&
+	    fsconfig(fs, FSCONFIG_SET_STRING, "size", "4k", 0) == 0 &&
+	    fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) == 0)
+		mnt = fsmount(fs, FSMOUNT_CLOEXEC, MOUNT_ATTR_RDONLY |
+		    MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
+	e = errno;
+	close(fs);
+	errno = e;
+	return mnt;
+}
 
 int
 sbx_mount_check(const struct sbx_profile *sbx, struct rg_err *err)
@@ -197,12 +223,19 @@ static int mask_tmpl[2] = { -1, -1 };
  * of its kind is placed, a clone of that one: a bind mount copies the
  * attributes, and all directory masks share one empty tmpfs (a new
  * superblock each cost more to make and to tear down). It is read-only
- * like every mask. */
+ * like every mask. With the parent's templates (invariant 10), a clone
+ * of theirs. */
 static int
-mask_tree(const struct stat *st)
+mask_tree(const struct stat *st, const struct sbx_prepared *prep)
 {
-	int fs, mnt, e;
+	int mnt, e;
 
+	if (S_ISDIR(st->st_mode) && prep->tmpl_dir >= 0)
+		return open_tree(prep->tmpl_dir, "", OPEN_TREE_CLONE |
+		    OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
+	if (!S_ISDIR(st->st_mode) && prep->tmpl_dev >= 0)
+		return open_tree(prep->tmpl_dev, "null", OPEN_TREE_CLONE |
+		    OPEN_TREE_CLOEXEC);
 	if (mask_tmpl[S_ISDIR(st->st_mode)] >= 0)
 		return open_tree(mask_tmpl[S_ISDIR(st->st_mode)], "",
 		    OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
@@ -219,19 +252,7 @@ mask_tree(const struct stat *st)
 		}
 		return mnt;
 	}
-	fs = fsopen("tmpfs", FSOPEN_CLOEXEC);
-	if (fs < 0)
-		return -1;
-	mnt = -1;
-	if (fsconfig(fs, FSCONFIG_SET_STRING, "mode", "000", 0) == 0 &&
-	    fsconfig(fs, FSCONFIG_SET_STRING, "size", "4k", 0) == 0 &&
-	    fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) == 0)
-		mnt = fsmount(fs, FSMOUNT_CLOEXEC, MOUNT_ATTR_RDONLY |
-		    MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
-	e = errno;
-	close(fs);
-	errno = e;
-	return mnt;
+	return sbx_mask_dir_tree();
 }
 
 /* Invariant 4: the path is resolved once (open, following links) and
@@ -243,7 +264,7 @@ mask_tree(const struct stat *st)
 #define MASK_TRIES 16
 
 static int
-mask_path(const char *path)
+mask_path(const char *path, const struct sbx_prepared *prep)
 {
 	struct stat st;
 	int fd, mnt = -1, rc, e;
@@ -267,7 +288,7 @@ mask_path(const char *path)
 			if (mnt >= 0)
 				close(mnt);
 			dir = S_ISDIR(st.st_mode);
-			mnt = mask_tree(&st);
+			mnt = mask_tree(&st, prep);
 		}
 		if (rc == 0 && mnt >= 0)
 			rc = move_mount(mnt, "", fd, "",
@@ -276,7 +297,8 @@ mask_path(const char *path)
 			rc = -1;
 		e = errno;
 		close(fd);
-		if (rc == 0 && mask_tmpl[dir] < 0) {
+		if (rc == 0 && mask_tmpl[dir] < 0 && (dir ?
+		    prep->tmpl_dir : prep->tmpl_dev) < 0) {
 			/* attached now: open_tree clones only what is in
 			 * our namespace (a detached mount it refuses). The
 			 * fd is CLOEXEC and closed with the rest (fds.c). */
@@ -460,7 +482,8 @@ fail:
 }
 
 int
-sbx_mount_apply(const struct sbx_profile *sbx)
+sbx_mount_apply(const struct sbx_profile *sbx,
+    const struct sbx_prepared *prep)
 {
 	uint64_t ro_before = 0;
 	struct statvfs vfs;
@@ -499,11 +522,11 @@ sbx_mount_apply(const struct sbx_profile *sbx)
 	for (size_t i = 0; i < sbx->nnofollow; i++)
 		if (nofollow_path(sbx->nofollow[i]) < 0)
 			return -1;	/* 8 */
-	if (!sbx->host_devices && sbx_dev_apply() < 0)
+	if (!sbx->host_devices && sbx_dev_apply(prep->tmpl_dev) < 0)
 		return -1;	/* 2, dev.c */
 	for (size_t i = 0; i < sbx->nhidden; i++)
 		if (!hidden_moot(sbx, sbx->hidden[i]) &&
-		    mask_path(sbx->hidden[i]) < 0)
+		    mask_path(sbx->hidden[i], prep) < 0)
 			return -1;	/* 4, 7 */
 	if ((sbx->ns & SBX_NS_PID) && mount("proc", "/proc", "proc",
 	    MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)

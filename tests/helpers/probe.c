@@ -702,6 +702,19 @@ probe_main(int argc, char **argv)
 		printf("read=%s\n", line);
 		return 0;
 	}
+	if (strcmp(m, "devno") == 0) {	/* the file system of each path */
+		for (int i = 2; i < argc; i++) {
+			struct stat st;
+
+			if (stat(argv[i], &st) < 0)
+				printf("devno_%s=%s\n", argv[i],
+				    strerrorname_np(errno));
+			else
+				printf("devno_%s=%u:%u\n", argv[i],
+				    major(st.st_dev), minor(st.st_dev));
+		}
+		return 0;
+	}
 	if (strcmp(m, "open") == 0 || strcmp(m, "openw") == 0)
 		return try_open(argc - 2, argv + 2, m[4] == 'w');
 	if (strcmp(m, "ls") == 0 && argc > 2)

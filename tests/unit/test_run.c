@@ -20,6 +20,7 @@
 #include <sched.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/sendfile.h>
 #include <sys/stat.h>
@@ -999,7 +1000,8 @@ START_TEST(t_setup_failure)
 }
 END_TEST
 
-START_TEST(t_hidden_paths)
+static void
+hidden_paths(void)
 {
 	char buf[OUTMAX], secret[160];
 	char *argv[] = { "rg-probe", "read", secret, NULL };
@@ -1008,7 +1010,6 @@ START_TEST(t_hidden_paths)
 	struct run_outcome out;
 	FILE *fp;
 
-	NEED_ROOT();
 	snprintf(secret, sizeof(secret), "%s/secret", rdir);
 	fp = fopen(secret, "w");
 	ck_assert_ptr_nonnull(fp);
@@ -1027,23 +1028,29 @@ START_TEST(t_hidden_paths)
 	/* mode 000: not even root without CAP_DAC_OVERRIDE may look */
 	ck_assert_str_eq(val(buf, "read"), "EACCES");
 }
+
+START_TEST(t_hidden_paths)
+{
+	NEED_ROOT();
+	hidden_paths();
+}
 END_TEST
 
 /* Several of each kind: the later masks are clones of the first one
  * placed (mount.c, mask_tree) and hide as well as it does. */
-START_TEST(t_hidden_many)
+static void
+hidden_many(const char *tag)
 {
-	char buf[OUTMAX], f[2][160], d[2][160], in[2][200];
+	char buf[OUTMAX], f[2][160], d[2][160], in[2][330];
 	char *argv[] = { "rg-probe", "read", NULL, NULL };
 	char *hidden[4];
 	struct sbx_profile p;
 	struct run_outcome out;
 	FILE *fp;
 
-	NEED_ROOT();
 	for (int i = 0; i < 2; i++) {
-		snprintf(f[i], sizeof(f[i]), "%s/secret-%d", rdir, i);
-		snprintf(d[i], sizeof(d[i]), "%s/dir-%d", rdir, i);
+		snprintf(f[i], sizeof(f[i]), "%s/%.8ssecret-%d", rdir, tag, i);
+		snprintf(d[i], sizeof(d[i]), "%s/%.8sdir-%d", rdir, tag, i);
 		snprintf(in[i], sizeof(in[i]), "%s/key", d[i]);
 		ck_assert_int_eq(mkdir(d[i], 0755), 0);
 		for (int j = 0; j < 2; j++) {
@@ -1070,6 +1077,12 @@ START_TEST(t_hidden_many)
 	p.nhidden = 0;
 	ck_assert_int_eq(run_probe(argv, &p, 0, &out, buf), 0);
 	ck_assert_str_eq(val(buf, "read"), "s3cret");
+}
+
+START_TEST(t_hidden_many)
+{
+	NEED_ROOT();
+	hidden_many("");
 }
 END_TEST
 
@@ -1212,7 +1225,8 @@ host_block(char *path, size_t len)
 
 /* The default /dev is minimal and no other mount honours device nodes:
  * a node the caller planted (or a link to the host's disk) is useless. */
-START_TEST(t_devices_minimal)
+static void
+devices_minimal(const char *tag)
 {
 	char buf[OUTMAX], blk[300], chr[160], blkcopy[160], blklink[160];
 	char *op[] = { "rg-probe", "open", "/dev/null", "/dev/zero",
@@ -1228,13 +1242,12 @@ START_TEST(t_devices_minimal)
 	struct run_outcome out;
 	struct stat st;
 
-	NEED_ROOT();
 	if (!prereq(host_block(blk, sizeof(blk)), "a block device in /dev"))
 		return;
 	ck_assert_int_eq(stat(blk, &st), 0);
-	snprintf(chr, sizeof(chr), "%s/null-copy", wdir);
-	snprintf(blkcopy, sizeof(blkcopy), "%s/blk-copy", wdir);
-	snprintf(blklink, sizeof(blklink), "%s/blk-link", wdir);
+	snprintf(chr, sizeof(chr), "%s/%.8snull-copy", wdir, tag);
+	snprintf(blkcopy, sizeof(blkcopy), "%s/%.8sblk-copy", wdir, tag);
+	snprintf(blklink, sizeof(blklink), "%s/%.8sblk-link", wdir, tag);
 	ck_assert_int_eq(mknod(chr, S_IFCHR | 0666, makedev(1, 3)), 0);
 	ck_assert_int_eq(mknod(blkcopy, S_IFBLK | 0600, st.st_rdev), 0);
 	ck_assert_int_eq(symlink(blk, blklink), 0);
@@ -1285,6 +1298,95 @@ START_TEST(t_devices_minimal)
 	ck_assert_str_eq(val(buf, "vfs_/"), "ro,nodev");
 	snprintf(key, sizeof(key), "vfs_%s", wdir);
 	ck_assert_str_eq(val(buf, key), "rw,nodev");
+}
+
+START_TEST(t_devices_minimal)
+{
+	NEED_ROOT();
+	devices_minimal("");
+}
+END_TEST
+
+/* rootgated's shared templates (sbx_templates_init; dev.c invariant 5,
+ * mount.c invariant 10): every promise of the minimal /dev and of the
+ * masks holds as when each run builds its own, and the runs' /dev is
+ * the template's file system, not a new one. */
+START_TEST(t_templates)
+{
+	char buf[OUTMAX], want[32], secret[160], mdir[160];
+	char *dn[] = { "rg-probe", "devno", "/dev", "/dev/null", secret, mdir,
+	    NULL };
+	char *hidden[2] = { secret, mdir };
+	struct sbx_prepared prep;
+	struct sbx_profile p;
+	struct run_outcome out;
+	struct rg_err err;
+	struct stat tdev, tnull, tmask;
+	char key[200];
+	FILE *fp;
+
+	NEED_ROOT();
+	if (!prereq(sbx_templates_init() == 0, "cloning a detached mount "
+	    "(Linux 6.15+)"))
+		return;
+	ck_assert_int_eq(sbx_templates_init(), 0);	/* once: a no-op */
+	p = prof_default();
+	ck_assert_int_eq(sandbox_prepare(&p, &prep, out.warning,
+	    sizeof(out.warning), &err), 0);
+	ck_assert_int_ge(prep.tmpl_dev, 0);
+	ck_assert_int_ge(prep.tmpl_dir, 0);
+	ck_assert_int_eq(fstat(prep.tmpl_dev, &tdev), 0);
+	ck_assert_int_eq(fstatat(prep.tmpl_dev, "null", &tnull, 0), 0);
+	ck_assert_int_eq(fstat(prep.tmpl_dir, &tmask), 0);
+	/* read-only as a file system, not only as a mount: a clone made
+	 * read-write still creates nothing (EROFS) */
+	for (int i = 0; i < 2; i++) {
+		int c = open_tree(i ? prep.tmpl_dir : prep.tmpl_dev, "",
+		    OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
+
+		ck_assert_int_ge(c, 0);
+		ck_assert_int_eq(sbx_setattr_at(c, "", AT_EMPTY_PATH, 0,
+		    MOUNT_ATTR_RDONLY), 0);
+		ck_assert_int_eq(mkdirat(c, "x", 0700), -1);
+		ck_assert_int_eq(errno, EROFS);
+		close(c);
+	}
+	sandbox_release(&prep);
+	/* released with the run: the templates stay for the next */
+	ck_assert_int_eq(fcntl(prep.tmpl_dev, F_GETFD), FD_CLOEXEC);
+	snprintf(secret, sizeof(secret), "%s/tsecret", rdir);
+	snprintf(mdir, sizeof(mdir), "%s/tdir", rdir);
+	fp = fopen(secret, "w");
+	ck_assert_ptr_nonnull(fp);
+	fclose(fp);
+	ck_assert(mkdir(mdir, 0755) == 0 || errno == EEXIST);
+	p.hidden = hidden;
+	p.nhidden = 2;
+	for (int i = 0; i < 2; i++) {
+		ck_assert_int_eq(run_probe(dn, &p, 0, &out, buf), 0);
+		snprintf(want, sizeof(want), "%u:%u", major(tdev.st_dev),
+		    minor(tdev.st_dev));
+		ck_assert_str_eq(val(buf, "devno_/dev"), want);
+		ck_assert_str_eq(val(buf, "devno_/dev/null"), want);
+		snprintf(key, sizeof(key), "devno_%s", secret);
+		ck_assert_str_eq(val(buf, key), want);	/* the null node */
+		snprintf(want, sizeof(want), "%u:%u", major(tmask.st_dev),
+		    minor(tmask.st_dev));
+		snprintf(key, sizeof(key), "devno_%s", mdir);
+		ck_assert_str_eq(val(buf, key), want);
+	}
+	ck_assert(S_ISCHR(tnull.st_mode));
+	ck_assert_uint_eq(tnull.st_rdev, makedev(1, 3));
+	devices_minimal("t-");
+	hidden_paths();
+	hidden_many("t-");
+	sbx_templates_release();
+	p = prof_default();
+	ck_assert_int_eq(sandbox_prepare(&p, &prep, out.warning,
+	    sizeof(out.warning), &err), 0);
+	ck_assert_int_eq(prep.tmpl_dev, -1);
+	ck_assert_int_eq(prep.tmpl_dir, -1);
+	sandbox_release(&prep);
 }
 END_TEST
 
@@ -2155,6 +2257,7 @@ suite_run(void)
 	tcase_add_test(tc, t_cgroup_limits);
 	tcase_add_test(tc, t_qemu_img);
 	tcase_add_test(tc, t_devices_minimal);
+	tcase_add_test(tc, t_templates);
 	tcase_add_test(tc, t_devices_host);
 	tcase_add_test(tc, t_nofollow);
 	tcase_add_test(tc, t_hidden_missing);
