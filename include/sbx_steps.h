@@ -35,6 +35,10 @@ int sbx_mount_apply(const struct sbx_profile *sbx,
 int sbx_dev_apply(int tmpl);
 /* dev.c, parent: that /dev as a detached, read-only mount (its fd). */
 int sbx_dev_template(void);
+/* mount.c: a new tmpfs with these options (nr_inodes NULL: the
+   default), detached, with the MOUNT_ATTR_* attr; its fd, or -1. */
+int sbx_tmpfs_tree(const char *mode, const char *size,
+    const char *nr_inodes, unsigned attr);
 /* mount.c: an empty read-only tmpfs, detached (its fd): a mask. */
 int sbx_mask_dir_tree(void);
 

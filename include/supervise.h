@@ -11,7 +11,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
-#include <sys/time.h>
+#include <sys/resource.h>
 
 struct spawn_child;
 struct run_outcome;
@@ -49,8 +49,7 @@ struct supervisor {
 	bool cmd_reported;	/* the init sent the command's status */
 	int cmd_wstatus;	/* ... this one (supervise.c, invariant 3) */
 	bool cmd_done;		/* ... in a SPAWN_ST_DONE record */
-	struct timeval done_utime, done_stime;	/* ... with this usage */
-	long done_maxrss;
+	struct rusage done_ru;	/* ... with this usage */
 	int64_t next_ms;	/* next timeout deadline (CLOCK_MONOTONIC,
 				   ms), -1 = none */
 };

@@ -135,11 +135,12 @@ take_record(struct supervisor *s, const struct spawn_status *st,
 	}
 	if (st->stage == SPAWN_ST_DONE) {	/* invariant 8 */
 		s->cmd_done = true;
-		s->done_utime = (struct timeval){ st->utime_us / 1000000,
+		memset(&s->done_ru, 0, sizeof(s->done_ru));
+		s->done_ru.ru_utime = (struct timeval){ st->utime_us / 1000000,
 		    st->utime_us % 1000000 };
-		s->done_stime = (struct timeval){ st->stime_us / 1000000,
+		s->done_ru.ru_stime = (struct timeval){ st->stime_us / 1000000,
 		    st->stime_us % 1000000 };
-		s->done_maxrss = (long)st->maxrss_kb;
+		s->done_ru.ru_maxrss = (long)st->maxrss_kb;
 	} else if (st->stage != SPAWN_ST_WSTATUS && out->stage[0] == '\0') {
 		/* The first failure: the init's may follow. */
 		snprintf(out->stage, sizeof(out->stage), "%s",
@@ -148,43 +149,42 @@ take_record(struct supervisor *s, const struct spawn_status *st,
 	}
 }
 
-/* Invariant 6: after the reap, every record is in the pipe. */
-static void
-read_status(struct supervisor *s, struct run_outcome *out)
+/* Read whole records until the pipe has none (or, with until_done,
+ * until SPAWN_ST_DONE): 1 DONE seen, 0 the pipe is empty but still open
+ * (until_done only), -1 at EOF or on an error or a short record, which
+ * are noted in *out. */
+static int
+read_records(struct supervisor *s, struct run_outcome *out, bool until_done)
 {
 	struct spawn_status st;
 	ssize_t n;
 
-	while ((n = read(s->c->statusfd, &st, sizeof(st))) ==
-	    (ssize_t)sizeof(st))
-		take_record(s, &st, out);
-	if (n != 0 && out->stage[0] == '\0') {	/* short record, error */
-		snprintf(out->stage, sizeof(out->stage), "status pipe");
-		out->child_errno = n < 0 ? errno : EPROTO;
-	}
-}
-
-int
-sup_poll_status(struct supervisor *s, struct run_outcome *out)
-{
-	struct spawn_status st;
-	ssize_t n;
-
-	if (s->cmd_done)
-		return 1;
 	while ((n = read(s->c->statusfd, &st, sizeof(st))) ==
 	    (ssize_t)sizeof(st)) {
 		take_record(s, &st, out);
-		if (s->cmd_done)
+		if (until_done && s->cmd_done)
 			return 1;
 	}
-	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+	if (until_done && n < 0 && (errno == EAGAIN || errno == EINTR))
 		return 0;
 	if (n != 0 && out->stage[0] == '\0') {	/* short record, error */
 		snprintf(out->stage, sizeof(out->stage), "status pipe");
 		out->child_errno = n < 0 ? errno : EPROTO;
 	}
 	return -1;
+}
+
+/* Invariant 6: after the reap, every record is in the pipe. */
+static void
+read_status(struct supervisor *s, struct run_outcome *out)
+{
+	(void)read_records(s, out, false);
+}
+
+int
+sup_poll_status(struct supervisor *s, struct run_outcome *out)
+{
+	return s->cmd_done ? 1 : read_records(s, out, true);
 }
 
 /* Invariant 5, no pid namespace: SIGKILL our remaining children (the
@@ -281,10 +281,7 @@ sup_end(struct supervisor *s, struct run_outcome *out)
 void
 sup_end_done(struct supervisor *s, struct run_outcome *out)
 {
-	memset(&out->ru, 0, sizeof(out->ru));
-	out->ru.ru_utime = s->done_utime;
-	out->ru.ru_stime = s->done_stime;
-	out->ru.ru_maxrss = s->done_maxrss;
+	out->ru = s->done_ru;
 	set_status(s, out);
 }
 

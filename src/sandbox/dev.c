@@ -97,7 +97,7 @@ out:
 int
 sbx_dev_apply(int tmpl)
 {
-	int dev, rc;
+	int dev, rc, e;
 
 	if (tmpl >= 0) {	/* invariant 5 */
 		if ((dev = open_tree(tmpl, "", OPEN_TREE_CLONE |
@@ -113,33 +113,25 @@ sbx_dev_apply(int tmpl)
 			return -1;
 		rc = populate(dev);
 	}
-	rc = rc < 0 ? -errno : 0;
+	e = errno;
 	close(dev);
-	errno = -rc;
-	return rc < 0 ? -1 : 0;
+	errno = e;
+	return rc;
 }
 
-/* Invariant 5, in the parent. */
+/* Invariant 5, in the parent: the same tmpfs as above, detached. */
 int
 sbx_dev_template(void)
 {
-	int fs, mnt = -1, e;
+	int mnt, e;
 
-	if ((fs = fsopen("tmpfs", FSOPEN_CLOEXEC)) < 0)
-		return -1;
-	if (fsconfig(fs, FSCONFIG_SET_STRING, "mode", "0755", 0) == 0 &&
-	    fsconfig(fs, FSCONFIG_SET_STRING, "size", "16k", 0) == 0 &&
-	    fsconfig(fs, FSCONFIG_SET_STRING, "nr_inodes", "32", 0) == 0 &&
-	    fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) == 0)
-		mnt = fsmount(fs, FSMOUNT_CLOEXEC, MOUNT_ATTR_NOSUID |
-		    MOUNT_ATTR_NOEXEC);
-	e = errno;
-	close(fs);
+	mnt = sbx_tmpfs_tree("0755", "16k", "32", MOUNT_ATTR_NOSUID |
+	    MOUNT_ATTR_NOEXEC);
 	if (mnt >= 0 && populate(mnt) < 0) {
 		e = errno;
 		close(mnt);
+		errno = e;
 		mnt = -1;
 	}
-	errno = e;
 	return mnt;
 }

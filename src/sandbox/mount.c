@@ -148,24 +148,33 @@ setattr(const char *path, unsigned flags, uint64_t set, uint64_t clr)
 }
 /* GCOVR_EXCL_STOP */
 
-/* An empty, read-only tmpfs, detached: a directory mask (invariant 4),
- * or the parent's template of one (invariant 10). */
 int
-sbx_mask_dir_tree(void)
+sbx_tmpfs_tree(const char *mode, const char *size, const char *nr_inodes,
+    unsigned attr)
 {
 	int fs, mnt = -1, e;
 
 	if ((fs = fsopen("tmpfs", FSOPEN_CLOEXEC)) < 0)
 		return -1;
-	if (fsconfig(fs, FSCONFIG_SET_STRING, "mode", "000", 0) == 0 &&
-	    fsconfig(fs, FSCONFIG_SET_STRING, "size", "4k", 0) == 0 &&
+	if (fsconfig(fs, FSCONFIG_SET_STRING, "mode", mode, 0) == 0 &&
+	    fsconfig(fs, FSCONFIG_SET_STRING, "size", size, 0) == 0 &&
+	    (nr_inodes == NULL || fsconfig(fs, FSCONFIG_SET_STRING,
+	    "nr_inodes", nr_inodes, 0) == 0) &&
 	    fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) == 0)
-		mnt = fsmount(fs, FSMOUNT_CLOEXEC, MOUNT_ATTR_RDONLY |
-		    MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
+		mnt = fsmount(fs, FSMOUNT_CLOEXEC, attr);
 	e = errno;
 	close(fs);
 	errno = e;
 	return mnt;
+}
+
+/* An empty, read-only tmpfs, detached: a directory mask (invariant 4),
+ * or the parent's template of one (invariant 10). */
+int
+sbx_mask_dir_tree(void)
+{
+	return sbx_tmpfs_tree("000", "4k", NULL, MOUNT_ATTR_RDONLY |
+	    MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
 }
 
 int
