@@ -111,6 +111,7 @@ BROKER_SRCS = \
 	src/broker/proto.c \
 	src/broker/peer.c \
 	src/broker/job.c \
+	src/broker/fswatch.c \
 	src/broker/daemon.c \
 	src/broker/client.c
 
@@ -130,6 +131,7 @@ UNIT_SRCS = \
 	tests/unit/test_pattern.c \
 	tests/unit/test_match.c \
 	tests/unit/test_run.c \
+	tests/unit/test_fswatch.c \
 	tests/unit/test_rootwrap.c \
 	tests/unit/test_audit.c \
 	tests/unit/test_proto.c \

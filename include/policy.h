@@ -248,6 +248,7 @@ struct broker_conf {
 					   arrive whole within it */
 	unsigned shutdown_timeout_ms;	/* shutdown-timeout: on SIGTERM,
 					   children get this long */
+	bool no_prepared;		/* prepared-inits = no */
 };
 
 struct policy {

@@ -108,4 +108,31 @@ void run_release(struct run_job *j);
 /* Move a started job to *dst (its supervisor points into the job). */
 void run_job_move(struct run_job *dst, struct run_job *src);
 
+/*
+ * A prepared init (spawn.h, spawn_park) for a profile, made before its
+ * request: rootgated keeps one per recently used profile. run_park
+ * returns 0 (made), 1 when the profile cannot have one (sandbox off,
+ * no pid or mount namespace, a per-run cgroup, no /dev and mask
+ * templates: sbx_templates_init), -1 with *err. run_start_parked is
+ * run_start with the set-up already done: 0 and *j started as by
+ * run_start (p's init becomes its child; p is left empty); 1 when p
+ * cannot take this request (too large for a message, the init is gone):
+ * nothing was started, p is untouched, the caller discards it and calls
+ * run_start; -1 with *err and out->status as run_start's (the request
+ * itself failed: the executable is missing...; p is untouched).
+ */
+struct run_parked {
+	struct sbx_prepared prep;
+	struct spawn_parked p;
+	const struct sbx_profile *sbx;
+	char warning[256];		/* sandbox_prepare's, for each run */
+};
+
+int run_park(const struct sbx_profile *sbx, struct run_parked *rp,
+    struct rg_err *err);
+int run_start_parked(const struct run_request *req, struct run_parked *rp,
+    struct run_job *j, struct run_outcome *out, struct rg_err *err);
+/* Kill an unused one and free what it holds but its pidfd. */
+void run_parked_discard(struct run_parked *rp);
+
 #endif

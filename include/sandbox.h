@@ -124,9 +124,16 @@ int sandbox_enter(const struct sbx_enter *e, enum sbx_stage *stage,
  * right after the command starts, and the namespace dies with the init.
  * sandbox_confine_init() closes the init's fds 0-2 and e->keep[0] (the
  * exec fd); it leaves the status pipe, e->keep[1].
+ * sandbox_enter_init() is _layout (what does not depend on the request:
+ * session, mounts, limits, bounding set) then _request (cwd, fds): a
+ * prepared init (spawn_park) runs the first before the request exists.
  */
 int sandbox_enter_init(const struct sbx_enter *e, enum sbx_stage *stage,
     int *errnum);
+int sandbox_enter_init_layout(const struct sbx_enter *e,
+    enum sbx_stage *stage, int *errnum);
+int sandbox_enter_init_request(const struct sbx_enter *e,
+    enum sbx_stage *stage, int *errnum);
 int sandbox_enter_command(const struct sbx_enter *e, enum sbx_stage *stage,
     int *errnum);
 int sandbox_confine_init(const struct sbx_enter *e, enum sbx_stage *stage,

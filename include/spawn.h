@@ -70,6 +70,64 @@ long spawn_vfork(int (*entry)(void *), struct spawn_args *a, int flags,
     int *pidfd);
 
 /*
+ * A prepared init (rootgated): spawn_park clones the init of a new pid
+ * namespace for e's profile at once, without a request; it sets up what
+ * does not depend on one (sandbox_enter_init_layout: session, mounts,
+ * limits, bounding set), closes every descriptor but its control socket
+ * and status pipe, and waits. spawn_handoff sends it the request as one
+ * message on the control socket (SOCK_SEQPACKET): a struct
+ * spawn_park_msg, then argc + envc NUL-terminated strings, with
+ * SCM_RIGHTS [exec fd, stdin, stdout, stderr]; the init then goes on as
+ * pidinit_main does after its set-up (pidinit.c, invariant 6). Closing
+ * the control socket unused makes it exit, reporting nothing.
+ */
+struct spawn_park_msg {
+	uint32_t magic;		/* SPAWN_PARK_MAGIC */
+	uint32_t uid, gid;	/* run-as ids */
+	uint32_t argc, envc;
+	uint32_t len;		/* bytes of strings that follow */
+};
+#define SPAWN_PARK_MAGIC	UINT32_C(0x52475031)	/* "RGP1" */
+#define SPAWN_PARK_MAXSTR	((size_t)256 * 1024)
+#define SPAWN_PARK_MAXV		2048u			/* argc + envc */
+#define SPAWN_PARK_COMM		"rootgated-park"	/* its name until then */
+
+struct spawn_parked {
+	pid_t pid;
+	int pidfd;		/* the init's, -1 once handed off */
+	int statusfd;		/* read end of its status pipe, idem */
+	int ctlfd;		/* our end of the control socket, idem */
+};
+
+/* 0, or -1 with *err. e->keep is not used; e->fds may be NULL. */
+int spawn_park(const struct sbx_enter *e, struct spawn_parked *p,
+    struct rg_err *err);
+
+/*
+ * Hand a request to p: 0 and *c filled (p's descriptors move into it:
+ * supervise c as spawn_start's child); -1 with *err when it was not
+ * sent: too large (argv and environment over SPAWN_PARK_MAXSTR bytes
+ * or SPAWN_PARK_MAXV strings), or the init is gone. Then p is unchanged
+ * and still the caller's to discard.
+ */
+int spawn_handoff(struct spawn_parked *p, int execfd, const int fds[3],
+    uid_t uid, gid_t gid, char *const *argv, char *const *envp,
+    struct spawn_child *c, struct rg_err *err);
+
+/* Kill a parked init that was not handed a request and close what we
+ * hold but its pidfd, which the caller reaps with (then closes). */
+void spawn_parked_discard(struct spawn_parked *p);
+
+/*
+ * The message of spawn_handoff, n bytes at buf, back into argv and envp
+ * pointer arrays built in vec (nvec entries: argc + envc + 2 at least);
+ * the strings stay in buf. 0, or -1 when it is not exactly one
+ * well-formed message. Pure: shared by the init and the unit tests.
+ */
+int spawn_park_decode(char *buf, size_t n, char **vec, size_t nvec,
+    char ***argv, char ***envp, uid_t *uid, gid_t *gid);
+
+/*
  * pidinit.c, in the clone3 child when the profile asks for a pid
  * namespace: set up the namespace, fork the command (which execs
  * execfd), forward signals to it, reap everything, report its wait
@@ -77,5 +135,10 @@ long spawn_vfork(int (*entry)(void *), struct spawn_args *a, int flags,
  */
 void pidinit_main(const struct sbx_enter *e, int execfd, char *const *argv,
     char *const *envp, int statusfd) __attribute__((noreturn));
+
+/* The prepared init (spawn_park): the layout, then wait for the
+ * request on ctlfd. */
+void pidinit_park(const struct sbx_enter *e, int ctlfd, int statusfd)
+    __attribute__((noreturn));
 
 #endif

@@ -50,6 +50,20 @@
  *    (sbx_templates_init; dev.c, invariant 5): one superblock fewer to
  *    make and tear down per run. Where the kernel cannot clone them,
  *    each run builds its own, as direct mode does.
+ * 11. Prepared inits. After starting a sandboxed request, the daemon
+ *    clones the next init for the same profile at the end of the event
+ *    batch (run_park: namespaces, mounts, limits, bounding set made
+ *    while the command runs) and parks it; the profile's next request
+ *    is handed to it (run_start_parked) and pays only the command's own
+ *    steps. One per profile, PARK_MAX in all, discarded (SIGKILL, then
+ *    reaped from its pidfd like any child) when unused for PARK_AGE_MS,
+ *    on reload, on shutdown, and whenever it may no longer be what a
+ *    fresh init would be: the daemon's mount table or a directory above
+ *    one of the profile's mount points changed (fswatch.h), or the host
+ *    name. Then, or when the hand-off fails, the request takes the
+ *    ordinary path. A parked init holds nothing of the daemon's but its
+ *    control socket and status pipe, counts as no running command, and
+ *    is never taken for a stray. prepared-inits = no turns this off.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -71,6 +85,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/un.h>
+#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <syslog.h>
 #include <time.h>
@@ -81,6 +96,7 @@
 #include "constraint.h"
 #include "diag.h"
 #include "exitcode.h"
+#include "fswatch.h"
 #include "job.h"
 #include "match.h"
 #include "peer.h"
@@ -100,16 +116,23 @@
 #define ACCEPT_BATCH		64
 #define NEVENTS			64
 #define CMSG_FDS		8	/* room to see that too many came */
+#define PARK_MAX		8	/* invariant 11: parked inits */
+#define PARK_AGE_MS		10000
+#define PARK_FAILS		3	/* early deaths before giving up */
+#define PARK_PROFILES		64	/* profiles remembered per policy */
 
-enum ev_kind { EV_LISTEN, EV_SIGNAL, EV_SOCK, EV_JOB, EV_JOBST, EV_TAIL };
+enum ev_kind { EV_LISTEN, EV_SIGNAL, EV_SOCK, EV_JOB, EV_JOBST, EV_TAIL,
+	EV_PARK };
 
 struct conn;
 struct tail;
+struct parked;
 
 struct evtag {
 	enum ev_kind kind;
 	struct conn *c;
 	struct tail *t;		/* EV_TAIL */
+	struct parked *pk;	/* EV_PARK */
 };
 
 struct polref {
@@ -163,6 +186,30 @@ struct tail {
 	struct evtag ev;
 };
 
+/* Invariant 11: a prepared init waiting for its profile's request. */
+enum park_state {
+	PK_PARKED,	/* waiting, in b->parked */
+	PK_DYING,	/* discarded: killed, in b->parked until reaped */
+	PK_GONE,	/* reaped or handed off: in b->dead_parked */
+};
+
+struct parked {
+	struct parked *next, *prev;
+	struct run_parked rp;
+	struct polref *pol;	/* the policy of rp.sbx (a reference) */
+	uint64_t gen;		/* fswatch generation it was made at */
+	struct utsname uts;	/* the names its UTS namespace copied */
+	int64_t made_ms;
+	enum park_state st;
+	struct evtag ev;
+};
+
+/* Invariant 11: whether a profile may have a prepared init. */
+struct park_profile {
+	const struct sbx_profile *sbx;
+	bool ok;
+};
+
 struct broker {
 	const struct broker_opts *o;
 	int ep, lfd, sfd;
@@ -178,6 +225,17 @@ struct broker {
 	bool sweeping;		/* invariant 7: strays remain ... */
 	int64_t next_sweep;	/* ... look again at this time */
 	struct evtag ev_listen, ev_signal;
+	struct parked *parked;	/* invariant 11 */
+	struct parked *dead_parked;
+	size_t nparked;		/* not dying */
+	struct fswatch fsw;
+	bool fsw_ok;
+	unsigned park_fails;	/* early deaths, in a row */
+	const struct sbx_profile *park_want;	/* to prepare after the
+						   batch, of ... */
+	struct polref *park_want_pol;		/* ... this policy */
+	struct park_profile profiles[PARK_PROFILES];
+	size_t nprofiles;	/* of b->pol; reset on reload */
 };
 
 static bool log_stderr;
@@ -264,6 +322,240 @@ pol_put(struct polref *r)
 	}
 }
 
+/* --- prepared inits (invariant 11) ------------------------------------ */
+
+static void
+park_unlink(struct broker *b, struct parked *pk)
+{
+	if (pk->next != NULL)
+		pk->next->prev = pk->prev;
+	if (pk->prev != NULL)
+		pk->prev->next = pk->next;
+	else
+		b->parked = pk->next;
+	pk->st = PK_GONE;
+	pk->prev = NULL;
+	pk->next = b->dead_parked;	/* freed after the batch */
+	b->dead_parked = pk;
+}
+
+/* Kill it; on_parked reaps it. */
+static void
+park_discard(struct broker *b, struct parked *pk)
+{
+	if (pk->st != PK_PARKED)
+		return;
+	pk->st = PK_DYING;
+	b->nparked--;
+	run_parked_discard(&pk->rp);
+}
+
+static void
+park_flush(struct broker *b)
+{
+	for (struct parked *pk = b->parked; pk != NULL; pk = pk->next)
+		park_discard(b, pk);
+}
+
+/* What a parked init that died on its own said on its status pipe. */
+static void
+park_failed(struct broker *b, struct parked *pk)
+{
+	struct spawn_status st;
+	char why[160] = "it exited";
+
+	if (read(pk->rp.p.statusfd, &st, sizeof(st)) == (ssize_t)sizeof(st) &&
+	    st.stage >= 0)
+		snprintf(why, sizeof(why), "unable to %s: %s",
+		    sandbox_stage_name(st.stage), strerror(st.errnum));
+	b->nparked--;
+	b->park_fails++;
+	blog(LOG_WARNING, "a prepared init ended before its request (%s)%s",
+	    why, b->park_fails >= PARK_FAILS ? "; no more until a reload" :
+	    "");
+	run_parked_discard(&pk->rp);
+}
+
+/* Its pidfd is readable: reap it. */
+static void
+on_parked(struct broker *b, struct parked *pk)
+{
+	siginfo_t si;
+	int rc;
+
+	memset(&si, 0, sizeof(si));
+	rc = waitid((idtype_t)P_PIDFD, (id_t)pk->rp.p.pidfd, &si,
+	    WEXITED | WNOHANG | __WALL);
+	if ((rc < 0 && errno != ECHILD) || (rc == 0 && si.si_pid == 0))
+		return;		/* not yet; ECHILD: nothing to reap */
+	if (pk->st == PK_PARKED)
+		park_failed(b, pk);
+	(void)epoll_ctl(b->ep, EPOLL_CTL_DEL, pk->rp.p.pidfd, NULL);
+	close(pk->rp.p.pidfd);
+	pk->rp.p.pidfd = -1;
+	park_unlink(b, pk);
+}
+
+/* The profile's entry in b->profiles, made (its paths watched) on
+ * first use; NULL when the table is full. */
+static struct park_profile *
+park_profile(struct broker *b, const struct sbx_profile *sbx)
+{
+	struct park_profile *pp;
+	int rc;
+
+	for (size_t i = 0; i < b->nprofiles; i++)
+		if (b->profiles[i].sbx == sbx)
+			return &b->profiles[i];
+	if (b->nprofiles == PARK_PROFILES)
+		return NULL;
+	pp = &b->profiles[b->nprofiles++];
+	pp->sbx = sbx;
+	rc = fswatch_profile(&b->fsw, sbx);
+	pp->ok = rc == 0;
+	if (rc < 0)
+		blog(LOG_WARNING, "no prepared init for a profile: unable to "
+		    "watch its paths: %s", strerror(errno));
+	return pp;
+}
+
+/* Prepare the next init for sbx, unless it has one or cannot. */
+static void
+park_make(struct broker *b, const struct sbx_profile *sbx)
+{
+	struct epoll_event ev = { EPOLLIN, { .ptr = NULL } };
+	struct park_profile *pp;
+	struct parked *pk, *oldest = NULL;
+	struct rg_err err;
+	int rc;
+
+	if (!b->fsw_ok || bconf(b)->no_prepared || !sbx->enabled ||
+	    b->park_fails >= PARK_FAILS || b->stopping)
+		return;
+	for (pk = b->parked; pk != NULL; pk = pk->next) {
+		if (pk->st == PK_PARKED && pk->rp.sbx == sbx)
+			return;
+		if (pk->st == PK_PARKED)
+			oldest = pk;	/* newest first */
+	}
+	if ((pp = park_profile(b, sbx)) == NULL || !pp->ok)
+		return;
+	if (b->nparked >= PARK_MAX && oldest != NULL)
+		park_discard(b, oldest);
+	if ((pk = calloc(1, sizeof(*pk))) == NULL)
+		return;
+	/* fswatch.h invariant 3: read after the watches, before the clone */
+	pk->gen = fswatch_gen(&b->fsw);
+	memset(&err, 0, sizeof(err));
+	if (uname(&pk->uts) < 0 || (rc = run_park(sbx, &pk->rp, &err)) > 0) {
+		pp->ok = false;		/* this profile cannot have one */
+		free(pk);
+		return;
+	}
+	if (rc < 0) {
+		blog(LOG_WARNING, "unable to prepare an init: %s", err.msg);
+		b->park_fails++;
+		free(pk);
+		return;
+	}
+	pk->ev = (struct evtag){ EV_PARK, NULL, NULL, pk };
+	ev.data.ptr = &pk->ev;
+	if (epoll_ctl(b->ep, EPOLL_CTL_ADD, pk->rp.p.pidfd, &ev) < 0) {
+		/* unwatched, it could not be reaped: end it now */
+		siginfo_t si;
+
+		run_parked_discard(&pk->rp);
+		(void)waitid((idtype_t)P_PIDFD, (id_t)pk->rp.p.pidfd, &si,
+		    WEXITED | __WALL);
+		close(pk->rp.p.pidfd);
+		free(pk);
+		return;
+	}
+	pk->pol = b->pol;
+	b->pol->refs++;
+	pk->made_ms = now_ms();
+	pk->st = PK_PARKED;
+	pk->next = b->parked;
+	if (b->parked != NULL)
+		b->parked->prev = pk;
+	b->parked = pk;
+	b->nparked++;
+}
+
+/* A current prepared init for c's profile, left parked, or NULL.
+ * Invariant 11: any change seen discards every one made before it. */
+static struct parked *
+park_find(struct broker *b, const struct conn *c)
+{
+	struct parked *pk;
+	struct utsname u;
+	uint64_t gen;
+
+	for (pk = b->parked; pk != NULL; pk = pk->next)
+		if (pk->st == PK_PARKED && pk->rp.sbx == c->d.sbx &&
+		    pk->pol == c->pol)
+			break;
+	if (pk == NULL)
+		return NULL;
+	gen = fswatch_gen(&b->fsw);
+	if (pk->gen == gen && uname(&u) == 0 &&
+	    strcmp(u.nodename, pk->uts.nodename) == 0 &&
+	    strcmp(u.domainname, pk->uts.domainname) == 0)
+		return pk;
+	for (struct parked *q = b->parked; q != NULL; q = q->next)
+		if (q->gen != gen || q == pk)
+			park_discard(b, q);
+	return NULL;
+}
+
+/* Start c's job on a prepared init if there is one: as job_start, or 1
+ * when there is none or it could not take the request. */
+static int
+park_start(struct broker *b, struct conn *c, struct job_report *r)
+{
+	struct parked *pk = park_find(b, c);
+	int rc;
+
+	if (pk == NULL)
+		return 1;
+	rc = job_start_parked(&c->j, &c->d, c->rfds, c->q, &pk->rp, r);
+	if (rc != 0) {
+		park_discard(b, pk);
+		return rc;
+	}
+	/* its pidfd is the job's now, watched under the job's tag */
+	(void)epoll_ctl(b->ep, EPOLL_CTL_DEL, job_pidfd(&c->j), NULL);
+	b->nparked--;
+	b->park_fails = 0;
+	park_unlink(b, pk);
+	return 0;
+}
+
+/* After the batch: the init that conn_start asked for. */
+static void
+park_pending(struct broker *b)
+{
+	const struct sbx_profile *sbx = b->park_want;
+	struct polref *pol = b->park_want_pol;
+
+	b->park_want = NULL;
+	b->park_want_pol = NULL;
+	if (sbx != NULL && pol == b->pol)
+		park_make(b, sbx);
+	pol_put(pol);
+}
+
+static void
+park_want(struct broker *b, const struct conn *c)
+{
+	if (!b->fsw_ok || c->d.sbx == NULL || !c->d.sbx->enabled)
+		return;
+	pol_put(b->park_want_pol);
+	b->park_want = c->d.sbx;
+	b->park_want_pol = c->pol;
+	c->pol->refs++;
+}
+
 /* Invariant 4: the new policy whole, or the old one kept. */
 static void
 pol_reload(struct broker *b)
@@ -276,6 +568,10 @@ pol_reload(struct broker *b)
 	}
 	pol_put(b->pol);
 	b->pol = n;
+	/* invariant 11: the old profiles' inits, and what was known */
+	park_flush(b);
+	b->nprofiles = 0;
+	b->park_fails = 0;
 	blog(LOG_NOTICE, "policy reloaded: %zu rules", n->p->nrules);
 }
 
@@ -447,7 +743,10 @@ conn_start(struct broker *b, struct conn *c)
 	struct job_report r;
 	int rc;
 
-	rc = job_start(&c->j, &c->d, c->rfds, c->q, &r);
+	if ((rc = park_start(b, c, &r)) > 0)	/* invariant 11 */
+		rc = job_start(&c->j, &c->d, c->rfds, c->q, &r);
+	if (rc == 0)
+		park_want(b, c);
 	close_fds(c);		/* the child has its own copies */
 	c->st = CS_RUN;
 	b->nrunning++;
@@ -764,7 +1063,7 @@ on_status(struct broker *b, struct conn *c)
 	unwatch_status(b, c);	/* done, or nothing more will come */
 	if (rc < 0 || (t = calloc(1, sizeof(*t))) == NULL)
 		return;		/* the reply waits for the reap */
-	t->ev = (struct evtag){ EV_TAIL, NULL, t };
+	t->ev = (struct evtag){ EV_TAIL, NULL, t, NULL };
 	ev.data.ptr = &t->ev;
 	if (epoll_ctl(b->ep, EPOLL_CTL_MOD, job_pidfd(&c->j), &ev) < 0) {
 		free(t);
@@ -906,9 +1205,9 @@ conn_new(struct broker *b, int fd)
 	c->fd = fd;
 	c->deadline = now_ms() + conf_or(bconf(b)->request_timeout_ms,
 	    DEF_REQUEST_MS);
-	c->ev_sock = (struct evtag){ EV_SOCK, c, NULL };
-	c->ev_job = (struct evtag){ EV_JOB, c, NULL };
-	c->ev_jobst = (struct evtag){ EV_JOBST, c, NULL };
+	c->ev_sock = (struct evtag){ EV_SOCK, c, NULL, NULL };
+	c->ev_job = (struct evtag){ EV_JOB, c, NULL, NULL };
+	c->ev_jobst = (struct evtag){ EV_JOBST, c, NULL, NULL };
 	c->j.rj.c.pidfd = c->j.rj.c.statusfd = -1;
 	ev.data.ptr = &c->ev_sock;
 	if (epoll_ctl(b->ep, EPOLL_CTL_ADD, fd, &ev) < 0) {
@@ -973,6 +1272,7 @@ begin_stop(struct broker *b)
 	blog(LOG_NOTICE, "stopping: %zu command%s running", b->nrunning,
 	    b->nrunning == 1 ? "" : "s");
 	stop_listening(b);
+	park_flush(b);
 	for (struct conn *c = b->conns; c != NULL; c = n) {
 		n = c->next;
 		if (c->st != CS_RUN)
@@ -1035,6 +1335,16 @@ on_timers(struct broker *b)
 		if (t >= 0 && (next < 0 || t < next))
 			next = t;
 	}
+	for (struct parked *pk = b->parked; pk != NULL; pk = pk->next) {
+		int64_t t = pk->made_ms + PARK_AGE_MS;
+
+		if (pk->st != PK_PARKED)
+			continue;
+		if (t <= now)
+			park_discard(b, pk);	/* invariant 11: unused */
+		else if (next < 0 || t < next)
+			next = t;
+	}
 	for (struct conn *c = b->conns; c != NULL; c = n) {
 		n = c->next;
 		if (c->st != CS_RECV || c->deadline < 0)
@@ -1070,6 +1380,13 @@ free_dead(struct broker *b)
 		b->dead_tails = t->next;
 		free(t);
 	}
+	while (b->dead_parked != NULL) {
+		struct parked *pk = b->dead_parked;
+
+		b->dead_parked = pk->next;
+		pol_put(pk->pol);
+		free(pk);
+	}
 }
 
 static void
@@ -1100,6 +1417,10 @@ dispatch(struct broker *b, const struct epoll_event *e)
 		if (t->t->j.live)
 			on_tail(b, t->t);
 		break;
+	case EV_PARK:
+		if (t->pk->st != PK_GONE)
+			on_parked(b, t->pk);
+		break;
 	default:
 		break;
 	}
@@ -1114,6 +1435,9 @@ is_job(const struct broker *b, pid_t pid)
 	for (const struct tail *t = b->tails; t != NULL; t = t->next)
 		if (job_pid(&t->j) == pid)
 			return true;
+	for (const struct parked *pk = b->parked; pk != NULL; pk = pk->next)
+		if (pk->rp.p.pid == pid)
+			return true;	/* invariant 11: reaped by on_parked */
 	return false;
 }
 
@@ -1154,7 +1478,8 @@ loop(struct broker *b)
 {
 	struct epoll_event ev[NEVENTS];
 
-	while (!b->stopping || b->conns != NULL || b->tails != NULL) {
+	while (!b->stopping || b->conns != NULL || b->tails != NULL ||
+	    b->parked != NULL) {
 		int tmo = on_timers(b), n;
 
 		if (b->sweeping) {
@@ -1181,6 +1506,7 @@ loop(struct broker *b)
 		}
 		for (int i = 0; i < n; i++)
 			dispatch(b, &ev[i]);
+		park_pending(b);	/* invariant 11: off the reply's path */
 		free_dead(b);
 	}
 }
@@ -1292,8 +1618,8 @@ setup_fds(struct broker *b)
 	if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0)	/* invariant 7 */
 		return blog(LOG_ERR, "unable to become subreaper: %s",
 		    strerror(errno)), -1;
-	b->ev_listen = (struct evtag){ EV_LISTEN, NULL, NULL };
-	b->ev_signal = (struct evtag){ EV_SIGNAL, NULL, NULL };
+	b->ev_listen = (struct evtag){ EV_LISTEN, NULL, NULL, NULL };
+	b->ev_signal = (struct evtag){ EV_SIGNAL, NULL, NULL, NULL };
 	ev.data.ptr = &b->ev_signal;
 	if (epoll_ctl(b->ep, EPOLL_CTL_ADD, b->sfd, &ev) < 0)
 		return -1;
@@ -1327,7 +1653,22 @@ static void
 teardown(struct broker *b)
 {
 	stop_listening(b);
+	/* the loop waits for every parked init; after a failed epoll_wait
+	 * they are killed and reaped here */
+	park_flush(b);
+	while (b->parked != NULL) {
+		siginfo_t si;
+
+		(void)waitid((idtype_t)P_PIDFD, (id_t)b->parked->rp.p.pidfd,
+		    &si, WEXITED | __WALL);
+		close(b->parked->rp.p.pidfd);
+		b->parked->rp.p.pidfd = -1;
+		park_unlink(b, b->parked);
+	}
+	pol_put(b->park_want_pol);
+	b->park_want_pol = NULL;
 	free_dead(b);
+	fswatch_close(&b->fsw);
 	if (b->ep >= 0)
 		close(b->ep);
 	if (b->sfd >= 0)
@@ -1351,7 +1692,8 @@ ready(const struct broker_opts *o)
 int
 broker_daemon_run(const struct broker_opts *o)
 {
-	struct broker b = { .o = o, .ep = -1, .lfd = -1, .sfd = -1 };
+	struct broker b = { .o = o, .ep = -1, .lfd = -1, .sfd = -1,
+	    .fsw = { -1, -1, 0 } };
 	const char *path;
 
 	log_stderr = o->foreground;
@@ -1363,6 +1705,11 @@ broker_daemon_run(const struct broker_opts *o)
 	if (sbx_templates_init() < 0)
 		blog(LOG_NOTICE, "no shared /dev and mask templates (%s): "
 		    "each sandboxed run makes its own", strerror(errno));
+	/* invariant 11 (prepared inits need the templates too: run_park) */
+	b.fsw_ok = fswatch_open(&b.fsw) == 0;
+	if (!b.fsw_ok)
+		blog(LOG_NOTICE, "no prepared inits: unable to watch the "
+		    "mount table and directories: %s", strerror(errno));
 	b.maxconns = max_conns();
 	path = o->socket != NULL ? o->socket : bconf(&b)->socket[0] != '\0' ?
 	    bconf(&b)->socket : BROKER_DEFAULT_SOCKET;

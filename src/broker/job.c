@@ -61,9 +61,9 @@ report(struct job_report *r, const struct run_outcome *out, int rc,
 	}
 }
 
-int
-job_start(struct job *j, const struct decision *d, const int fds[3],
-    const char *q, struct job_report *r)
+/* Invariant 1: exactly what d says, with the caller's streams. */
+static struct run_request
+request(const struct decision *d, const int fds[3])
 {
 	const struct rule *rl = d->rule;
 	struct run_request req = {
@@ -71,6 +71,15 @@ job_start(struct job *j, const struct decision *d, const int fds[3],
 		.sbx = d->sbx, .uid = rl->uid, .gid = rl->gid,
 		.fds = { fds[0], fds[1], fds[2] },
 	};
+
+	return req;
+}
+
+int
+job_start(struct job *j, const struct decision *d, const int fds[3],
+    const char *q, struct job_report *r)
+{
+	struct run_request req = request(d, fds);
 	struct rg_err err;
 
 	memset(j, 0, sizeof(*j));
@@ -79,6 +88,25 @@ job_start(struct job *j, const struct decision *d, const int fds[3],
 		report(r, &j->out, -1, &err, q);
 		return -1;
 	}
+	j->live = true;
+	return 0;
+}
+
+int
+job_start_parked(struct job *j, const struct decision *d, const int fds[3],
+    const char *q, struct run_parked *rp, struct job_report *r)
+{
+	struct run_request req = request(d, fds);
+	struct rg_err err;
+	int rc;
+
+	memset(j, 0, sizeof(*j));
+	memset(&err, 0, sizeof(err));
+	rc = run_start_parked(&req, rp, &j->rj, &j->out, &err);
+	if (rc < 0)
+		report(r, &j->out, -1, &err, q);
+	if (rc != 0)
+		return rc;
 	j->live = true;
 	return 0;
 }

@@ -41,6 +41,16 @@ struct job {
 int job_start(struct job *j, const struct decision *d, const int fds[3],
     const char *q, struct job_report *r);
 
+/*
+ * job_start on a prepared init of d's profile (run.h, run_start_parked):
+ * 0 started; 1 this request cannot use it (nothing done: call
+ * job_start); -1 as job_start. On 1 and -1 rp is still the caller's to
+ * discard.
+ */
+int job_start_parked(struct job *j, const struct decision *d,
+    const int fds[3], const char *q, struct run_parked *rp,
+    struct job_report *r);
+
 /* The child's pid while it is live (unreaped), else -1. */
 pid_t job_pid(const struct job *j);
 int job_pidfd(const struct job *j);

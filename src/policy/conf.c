@@ -126,6 +126,13 @@ broker_key(struct cstate *st, unsigned line, const char *key,
 	} else if (strcmp(key, "shutdown-timeout") == 0) {
 		if (parse_ms(value, &b->shutdown_timeout_ms) < 0)
 			want = "a duration such as 10s";
+	} else if (strcmp(key, "prepared-inits") == 0) {
+		if (strcmp(value, "yes") == 0)
+			b->no_prepared = false;
+		else if (strcmp(value, "no") == 0)
+			b->no_prepared = true;
+		else
+			want = "yes or no";
 	} else
 		return 1;
 	if (want != NULL)

@@ -47,6 +47,16 @@
  *    spawn.c invariant 4), so glibc's set*id calls in the command are
  *    plain system calls. The init allocates nothing, prints nothing,
  *    and leaves only by exit_group.
+ * 6. A prepared init (pidinit_park, spawn.h) runs the request-free half
+ *    of its set-up first (sandbox_enter_init_layout), closes every
+ *    descriptor but its control socket and status pipe, and blocks in
+ *    one recvmsg. The request arrives whole in one SOCK_SEQPACKET
+ *    message into static memory (argv and environment strings, the ids)
+ *    with exactly four descriptors; anything else - truncated, too
+ *    many or too few descriptors, a malformed body - is reported as a
+ *    failure of the init and runs nothing. Then cwd and descriptors
+ *    (sandbox_enter_init_request), and on as invariants 1-5. EOF on the
+ *    socket (the daemon discarded it unused) exits quietly.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -54,7 +64,9 @@
 #include <signal.h>
 #include <stdint.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -184,8 +196,9 @@ command_entry(void *arg)
 	command_main(a->e, a->execfd, a->argv, a->envp, a->statusfd);
 }
 
-void
-pidinit_main(const struct sbx_enter *e, int execfd, char *const *argv,
+/* After the init's own set-up: fork the command, confine, supervise. */
+static void __attribute__((noreturn))
+init_run(const struct sbx_enter *e, int execfd, char *const *argv,
     char *const *envp, int statusfd)
 {
 	struct spawn_args a = { e, execfd, argv, envp, statusfd };
@@ -193,8 +206,6 @@ pidinit_main(const struct sbx_enter *e, int execfd, char *const *argv,
 	int errnum;
 	long cmd;
 
-	if (sandbox_enter_init(e, &stage, &errnum) < 0)
-		report(statusfd, (int32_t)stage, errnum, 125);
 	cmd = spawn_vfork(command_entry, &a, 0, NULL);
 	if (cmd < 0)
 		report(statusfd, SBX_ST_FORK, errno, 125);
@@ -203,4 +214,103 @@ pidinit_main(const struct sbx_enter *e, int execfd, char *const *argv,
 	errnum = init_loop((pid_t)cmd, statusfd);
 	for (;;)	/* _exit without a noreturn call: see send_record */
 		(void)syscall(SYS_exit_group, errnum);
+}
+
+void
+pidinit_main(const struct sbx_enter *e, int execfd, char *const *argv,
+    char *const *envp, int statusfd)
+{
+	enum sbx_stage stage;
+	int errnum;
+
+	if (sandbox_enter_init(e, &stage, &errnum) < 0)
+		report(statusfd, (int32_t)stage, errnum, 125);
+	init_run(e, execfd, argv, envp, statusfd);
+}
+
+/* Invariant 6: the request, received whole into static memory. */
+static char park_buf[sizeof(struct spawn_park_msg) + SPAWN_PARK_MAXSTR];
+static char *park_vec[SPAWN_PARK_MAXV + 2];
+
+/* Close every descriptor from 3 up but a and b. */
+static int
+close_but(int a, int b)
+{
+	int lo = a < b ? a : b, hi = a < b ? b : a;
+
+	if (lo > 3 && close_range(3, (unsigned)lo - 1, 0) < 0)
+		return -1;
+	if (hi > lo + 1 && close_range((unsigned)lo + 1, (unsigned)hi - 1,
+	    0) < 0)
+		return -1;
+	return close_range((unsigned)hi + 1, ~0U, 0);
+}
+
+/* The request's four descriptors and bytes; -1 if it is not one. */
+static ssize_t
+park_receive(int ctlfd, int fds[4])
+{
+	char cbuf[CMSG_SPACE(sizeof(int) * 4)];
+	struct iovec iov = { park_buf, sizeof(park_buf) };
+	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1,
+	    .msg_control = cbuf, .msg_controllen = sizeof(cbuf) };
+	struct cmsghdr *cm;
+	ssize_t n;
+
+	do
+		n = recvmsg(ctlfd, &m, MSG_CMSG_CLOEXEC);
+	while (n < 0 && errno == EINTR);
+	if (n <= 0)
+		return n;
+	cm = CMSG_FIRSTHDR(&m);
+	if ((m.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) != 0 || cm == NULL ||
+	    cm->cmsg_level != SOL_SOCKET || cm->cmsg_type != SCM_RIGHTS ||
+	    cm->cmsg_len != CMSG_LEN(sizeof(int) * 4)) {
+		errno = EPROTO;
+		return -1;
+	}
+	memcpy(fds, CMSG_DATA(cm), sizeof(int) * 4);
+	return n;
+}
+
+void
+pidinit_park(const struct sbx_enter *e, int ctlfd, int statusfd)
+{
+	struct sbx_enter re = *e;
+	enum sbx_stage stage;
+	int errnum, fds[4], keep[2];
+	char comm[16] = "";
+	char **argv, **envp;
+	ssize_t n;
+
+	/* what ps shows while it waits (spawn.h), then the name of every
+	 * init again */
+	(void)prctl(PR_GET_NAME, comm, 0, 0, 0);
+	(void)prctl(PR_SET_NAME, SPAWN_PARK_COMM, 0, 0, 0);
+	if (sandbox_enter_init_layout(e, &stage, &errnum) < 0)
+		report(statusfd, (int32_t)stage, errnum, 125);
+	/* nothing of the daemon's while parked: not a client's socket,
+	 * whose end would outlive the daemon's close */
+	if (close_but(ctlfd, statusfd) < 0)
+		report(statusfd, SBX_ST_FDS, errno, 125);
+	n = park_receive(ctlfd, fds);
+	if (n > 0)
+		(void)prctl(PR_SET_NAME, comm, 0, 0, 0);
+	if (n == 0)		/* discarded unused: nothing to report */
+		for (;;)
+			(void)syscall(SYS_exit_group, 0);
+	if (n < 0)
+		report(statusfd, SBX_ST_INIT, errno, 125);
+	if (spawn_park_decode(park_buf, (size_t)n, park_vec,
+	    SPAWN_PARK_MAXV + 2, &argv, &envp, &re.uid, &re.gid) < 0)
+		report(statusfd, SBX_ST_INIT, EPROTO, 125);
+	keep[0] = fds[0];
+	keep[1] = statusfd;
+	re.fds = fds + 1;
+	re.keep = keep;
+	re.nkeep = 2;
+	/* closes the control socket with the rest */
+	if (sandbox_enter_init_request(&re, &stage, &errnum) < 0)
+		report(statusfd, (int32_t)stage, errnum, 125);
+	init_run(&re, fds[0], argv, envp, statusfd);
 }

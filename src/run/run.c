@@ -309,3 +309,81 @@ run_job_move(struct run_job *dst, struct run_job *src)
 	memset(src, 0, sizeof(*src));
 	src->c.pidfd = src->c.statusfd = src->prep.cgroup_fd = -1;
 }
+
+int
+run_park(const struct sbx_profile *sbx, struct run_parked *rp,
+    struct rg_err *err)
+{
+	struct sbx_enter e = { sbx, &rp->prep, 0, 0, NULL, NULL, 0 };
+	sigset_t cur;
+
+	memset(rp, 0, sizeof(*rp));
+	rp->p.pidfd = rp->p.statusfd = rp->p.ctlfd = -1;
+	rp->prep.cgroup_fd = -1;
+	rp->sbx = sbx;
+	if (sbx == NULL || !sbx->enabled || sbx->keep_descendants)
+		return 1;
+	if (sigprocmask(SIG_BLOCK, NULL, &cur) < 0 ||
+	    !sigismember(&cur, SIGINT) || !sigismember(&cur, SIGTERM) ||
+	    !sigismember(&cur, SIGHUP) || !sigismember(&cur, SIGQUIT))
+		return rg_err_set(err, "", 0, EINVAL, "the forwarded signals "
+		    "are not blocked");
+	if (sandbox_prepare(sbx, &rp->prep, rp->warning, sizeof(rp->warning),
+	    err) < 0)
+		return -1;
+	if ((rp->prep.clone_flags & (CLONE_NEWPID | CLONE_NEWNS)) !=
+	    (CLONE_NEWPID | CLONE_NEWNS) || rp->prep.cgroup_fd >= 0 ||
+	    rp->prep.tmpl_dev < 0) {
+		sandbox_release(&rp->prep);
+		return 1;
+	}
+	if (spawn_park(&e, &rp->p, err) < 0) {
+		sandbox_release(&rp->prep);
+		return -1;
+	}
+	return 0;
+}
+
+int
+run_start_parked(const struct run_request *req, struct run_parked *rp,
+    struct run_job *j, struct run_outcome *out, struct rg_err *err)
+{
+	int execfd, missing, rc;
+
+	memset(j, 0, sizeof(*j));
+	j->c.pidfd = j->c.statusfd = j->prep.cgroup_fd = -1;
+	j->t0 = now_us();
+	memset(out, 0, sizeof(*out));
+	out->status = RG_EXIT_INTERNAL;
+	if (check_request(req, err) < 0)
+		return -1;
+	if (req->sbx != rp->sbx || rp->p.ctlfd < 0)
+		return rg_err_set(err, "", 0, EINVAL,
+		    "not a prepared init of this profile");
+	if ((execfd = execfd_open(req->exec_path, &missing, err)) < 0) {
+		if (missing)	/* run.h: as run_start */
+			out->status = RG_EXIT_EXEC_MISSING;
+		return -1;
+	}
+	rc = spawn_handoff(&rp->p, execfd, req->fds, req->uid, req->gid,
+	    req->argv, req->envp, &j->c, err);
+	close(execfd);		/* the init has its own, or never will */
+	if (rc < 0)
+		return 1;	/* nothing started: run_start can */
+	j->prep = rp->prep;	/* moved: run_release frees it */
+	memset(&rp->prep, 0, sizeof(rp->prep));
+	rp->prep.cgroup_fd = -1;
+	strlcpy(out->warning, rp->warning, sizeof(out->warning));
+	nproc_warning(req, out);
+	j->o = (struct supervise_opts){ -1, true, req->sbx->timeout_ms,
+	    req->sbx->grace_ms, false };
+	sup_begin(&j->s, &j->c, &j->o);
+	return 0;
+}
+
+void
+run_parked_discard(struct run_parked *rp)
+{
+	spawn_parked_discard(&rp->p);
+	sandbox_release(&rp->prep);
+}

@@ -361,7 +361,7 @@ sandbox_enter(const struct sbx_enter *e, enum sbx_stage *stage, int *errnum)
 }
 
 int
-sandbox_enter_init(const struct sbx_enter *e, enum sbx_stage *stage,
+sandbox_enter_init_layout(const struct sbx_enter *e, enum sbx_stage *stage,
     int *errnum)
 {
 	const struct sbx_profile *s = e->sbx;
@@ -379,16 +379,34 @@ sandbox_enter_init(const struct sbx_enter *e, enum sbx_stage *stage,
 	STEP(SBX_ST_MOUNT, sbx_mount_apply(s, e->prep));
 	/* Still root, with CAP_SYS_RESOURCE; inherited by the fork. */
 	STEP(SBX_ST_RLIMIT, sbx_rlimit_apply(s));
-	STEP(SBX_ST_CWD, set_cwd(s));
-	/* The command inherits 0-2 and the exec fd; the init closes them
-	 * in sandbox_confine_init. */
-	STEP(SBX_ST_FDS, sbx_fds_apply(e->fds, e->keep, e->nkeep));
 	/* The command's bounding set, inherited by the fork: dropped once
 	 * here rather than in both processes (each drop commits new
 	 * credentials). The init keeps its own effective capabilities. */
 	STEP(SBX_ST_BOUNDING, sbx_caps_bound(e->prep->cap_bnd & ~s->caps,
 	    e->prep->cap_last));
 	return 0;
+}
+
+int
+sandbox_enter_init_request(const struct sbx_enter *e, enum sbx_stage *stage,
+    int *errnum)
+{
+	/* In the final tree, and at the request: a prepared init's tree
+	 * was made earlier (rootgated), the directory is looked up now. */
+	STEP(SBX_ST_CWD, set_cwd(e->sbx));
+	/* The command inherits 0-2 and the exec fd; the init closes them
+	 * in sandbox_confine_init. */
+	STEP(SBX_ST_FDS, sbx_fds_apply(e->fds, e->keep, e->nkeep));
+	return 0;
+}
+
+int
+sandbox_enter_init(const struct sbx_enter *e, enum sbx_stage *stage,
+    int *errnum)
+{
+	if (sandbox_enter_init_layout(e, stage, errnum) < 0)
+		return -1;
+	return sandbox_enter_init_request(e, stage, errnum);
 }
 
 int

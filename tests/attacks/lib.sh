@@ -84,7 +84,16 @@ attack_broker_up() {
 	attack_probe
 	S=$SCRATCH/rootgate.sock
 	LOG=$SCRATCH/daemon.log
-	"$TOP/$BUILD/rootgated" --config "$C" --socket "$S" --foreground \
+	attack_daemon_start
+	AS="setpriv --reuid=$U --regid=$U --init-groups"
+	R="$AS $RG --socket $S"
+}
+
+# attack_daemon_start [WRAPPER...] : start rootgated on C and S (through
+# WRAPPER, a command that execs it: unshare), DPID its pid, and wait for
+# its socket
+attack_daemon_start() {
+	"$@" "$TOP/$BUILD/rootgated" --config "$C" --socket "$S" --foreground \
 		2>>"$LOG" &
 	DPID=$!
 	_i=0
@@ -93,8 +102,6 @@ attack_broker_up() {
 		[ $_i -lt 100 ] || fail "no socket: $(cat "$LOG")"
 		sleep 0.05
 	done
-	AS="setpriv --reuid=$U --regid=$U --init-groups"
-	R="$AS $RG --socket $S"
 }
 
 attack_broker_down() {

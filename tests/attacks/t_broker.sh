@@ -65,7 +65,7 @@ P
 }
 
 ab_fds() {
-	ls "/proc/$DPID/fd" | wc -l
+	daemon_fds
 }
 
 ab_serving() {
@@ -87,7 +87,7 @@ ab_clean() {
 		sleep 0.05
 	done
 	_i=0
-	while [ -n "$(ps -o pid= --ppid "$DPID")" ]; do
+	while [ -n "$(daemon_children)" ]; do
 		_i=$((_i + 1))
 		[ $_i -lt 20 ] || fail "children left: $(ps -o pid,stat,cmd --ppid "$DPID")"
 		sleep 0.05

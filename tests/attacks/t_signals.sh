@@ -255,7 +255,7 @@ os.execv(sys.argv[1], sys.argv[1:])' $R rg-probe sleep 30
 # --- the broker -----------------------------------------------------------
 
 sg_fds() {
-	ls "/proc/$DPID/fd" | wc -l
+	daemon_fds
 }
 
 sg_serving() {
@@ -296,7 +296,7 @@ P
 	sg_serving
 	sleep 0.2
 	[ "$(sg_fds)" -eq "$fd0" ] || fail "daemon fds $fd0 -> $(sg_fds)"
-	[ -z "$(ps -o pid= --ppid "$DPID")" ] || fail "children left"
+	[ -z "$(daemon_children)" ] || fail "children left"
 }
 
 # The same with a rule that has no pid namespace (namespaces = mount ipc
@@ -342,7 +342,7 @@ P
 	expect_status 0
 	[ "$(sg_count)" -eq 0 ] ||
 		fail "alive after the reply: $(pgrep -af "^$P ")"
-	[ -z "$(ps -o pid= --ppid "$DPID")" ] ||
+	[ -z "$(daemon_children)" ] ||
 		fail "children of the daemon after the reply"
 	sg_serving
 }

@@ -101,3 +101,27 @@ in_nova_ns() {
 		mkdir -p /var/lib/nova/instances/_base /var/lib/nova/instances/i1
 		$1"
 }
+
+# daemon_children : DPID's children but its prepared inits (daemon.c,
+# invariant 11), which are no run's and wait named rootgated-park
+daemon_children() {
+	for _k in $(ps -o pid= --ppid "$DPID"); do
+		_c=$(cat "/proc/$_k/comm" 2>/dev/null) || continue
+		[ "$_c" = rootgated-park ] || echo "$_k"
+	done
+}
+
+# daemon_parked : the pids of DPID's prepared inits
+daemon_parked() {
+	for _k in $(ps -o pid= --ppid "$DPID"); do
+		_c=$(cat "/proc/$_k/comm" 2>/dev/null) || continue
+		[ "$_c" != rootgated-park ] || echo "$_k"
+	done
+}
+
+# daemon_fds : DPID's descriptors but the three each prepared init costs
+# it (its pidfd, status pipe and control socket: daemon.c, invariant 11)
+daemon_fds() {
+	_n=$(ls "/proc/$DPID/fd" | wc -l)
+	echo $((_n - 3 * $(daemon_parked | grep -c .)))
+}

@@ -26,12 +26,14 @@ Suite *suite_constraint_more(void);
 Suite *suite_rootwrap_more(void);
 Suite *suite_peer(void);
 Suite *suite_pcache(void);
+Suite *suite_fswatch(void);
 
 #define ROOTGATE_SUITES \
 	suite_diag, suite_size, suite_pathcanon, suite_rx, suite_native, \
 	suite_pattern, suite_match, suite_run, suite_rootwrap, suite_proto, \
 	suite_audit, suite_proto_more, suite_pathcanon_more, suite_match_more, \
 	suite_conf_more, suite_rwimport_more, suite_rwpath_more, \
-	suite_constraint_more, suite_rootwrap_more, suite_peer, suite_pcache
+	suite_constraint_more, suite_rootwrap_more, suite_peer, suite_pcache, \
+	suite_fswatch
 
 #endif

@@ -77,7 +77,7 @@ START_TEST(test_confdir_all_keys)
 	    "socket-mode = 0600\nmax-children = 10\n"
 	    "max-children-per-caller = 3\nmax-connections-per-caller = 4\n"
 	    "idle-timeout = 90s\nrequest-timeout = 250ms\n"
-	    "shutdown-timeout = 7\n", 0644);
+	    "shutdown-timeout = 7\nprepared-inits = no\n", 0644);
 	put(fd, "b.conf", "[b]\nexec = /usr/bin/true\nargs = b\n", 0644);
 	put(fd, "a.conf", "[a]\nexec = /usr/bin/true\nargs = a\n", 0644);
 	/* neither read: not *.conf, a dot file, and a bare ".conf" */
@@ -99,6 +99,7 @@ START_TEST(test_confdir_all_keys)
 	ck_assert_uint_eq(p->broker.idle_timeout_ms, 90000);
 	ck_assert_uint_eq(p->broker.request_timeout_ms, 250);
 	ck_assert_uint_eq(p->broker.shutdown_timeout_ms, 7000);
+	ck_assert(p->broker.no_prepared);
 	ck_assert_uint_eq(p->nrules, 2);
 	ck_assert_str_eq(p->rules[0].name, "a");	/* byte order */
 	ck_assert_str_eq(p->rules[1].name, "b");
@@ -138,11 +139,12 @@ START_TEST(test_conf_bad_values)
 	    "request-timeout = 12345678901234567s\n"	/* 18 */
 	    "colour = blue\n"				/* 19 */
 	    "syslog = yes\n"				/* 20: fine */
-	    "[other]\nk = v\n", 0644);			/* 22 */
+	    "prepared-inits = maybe\n"			/* 21 */
+	    "[other]\nk = v\n", 0644);			/* 23 */
 	put(fd, "a.conf", rule_true, 0644);
 	ck_assert_ptr_null(policy_load_confdir(top, NULL, &errs));
 	messages(&errs, got, sizeof(got));
-	ck_assert_uint_eq(rg_errlist_nerrors(&errs), 18);
+	ck_assert_uint_eq(rg_errlist_nerrors(&errs), 19);
 	ck_assert_msg(strstr(got, "rootgate.conf:2: audit-log: an absolute "
 	    "path is required;") != NULL, "%s", got);
 	ck_assert_msg(strstr(got, "rootgate.conf:4: duplicate key "
@@ -174,7 +176,9 @@ START_TEST(test_conf_bad_values)
 	ck_assert_msg(strstr(got, ":18: request-timeout") != NULL, "%s", got);
 	ck_assert_msg(strstr(got, ":19: unknown key 'colour';") != NULL, "%s",
 	    got);
-	ck_assert_msg(strstr(got, ":22: unknown section 'other' (expected "
+	ck_assert_msg(strstr(got, ":21: prepared-inits: expected yes or no, "
+	    "not 'maybe';") != NULL, "%s", got);
+	ck_assert_msg(strstr(got, ":23: unknown section 'other' (expected "
 	    "[rootgate]);") != NULL, "%s", got);
 	rg_errlist_free(&errs);
 	tu_rmtree(top);

@@ -14,6 +14,7 @@
 #include <grp.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,7 +43,9 @@
 #include "policy.h"
 #include "run.h"
 #include "sbx_steps.h"
+#include "spawn.h"
 #include "suites.h"
+#include "supervise.h"
 
 #define OUTMAX 16384
 
@@ -2223,6 +2226,295 @@ START_TEST(t_step_refusals)
 }
 END_TEST
 
+/* --- prepared inits (run_park, run_start_parked: rootgated) ---------- */
+
+/* Hand argv to rp's init, supervise to the end; stdout and stderr in
+ * buf. run_start_parked's result when not 0, else run_end's. The
+ * forwarded signals are blocked by the caller. */
+static int
+parked_run(const char *path, char **argv, const struct sbx_profile *p,
+    struct run_parked *rp, struct run_outcome *out, char *buf,
+    struct rg_err *err)
+{
+	struct run_request req;
+	struct run_job j;
+	int mfd = memfd_create("out", MFD_CLOEXEC);
+	int nul = open("/dev/null", O_RDONLY | O_CLOEXEC), rc, r = 0;
+	ssize_t n;
+
+	ck_assert_int_ge(mfd, 0);
+	ck_assert_int_ge(nul, 0);
+	memset(&req, 0, sizeof(req));
+	req.exec_path = path;
+	req.argv = argv;
+	req.envp = env2;
+	req.sbx = p;
+	req.fds[0] = nul;
+	req.fds[1] = req.fds[2] = mfd;
+	memset(err, 0, sizeof(*err));
+	rc = run_start_parked(&req, rp, &j, out, err);
+	close(nul);
+	if (rc == 0) {
+		while (r == 0) {
+			struct pollfd pfd = { j.c.pidfd, POLLIN, 0 };
+
+			ck_assert_int_eq(poll(&pfd, 1, 20000), 1);
+			r = sup_try_reap(&j.s, out);
+			ck_assert_int_ge(r, 0);
+		}
+		rc = run_end(&j, out, err);
+	}
+	n = pread(mfd, buf, OUTMAX - 1, 0);
+	buf[n > 0 ? n : 0] = '\0';
+	close(mfd);
+	return rc;
+}
+
+static void
+block_forwarded(sigset_t *old)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGQUIT);
+	ck_assert_int_eq(sigprocmask(SIG_BLOCK, &set, old), 0);
+}
+
+/* Wait until a discarded init is gone, and reap it. */
+static void
+reap_discarded(struct run_parked *rp)
+{
+	siginfo_t si;
+
+	ck_assert_int_ge(rp->p.pidfd, 0);
+	memset(&si, 0, sizeof(si));
+	ck_assert_int_eq(waitid((idtype_t)P_PIDFD, (id_t)rp->p.pidfd, &si,
+	    WEXITED | __WALL), 0);
+	ck_assert_int_eq(si.si_code, CLD_KILLED);
+	ck_assert_int_eq(si.si_status, SIGKILL);
+	close(rp->p.pidfd);
+	rp->p.pidfd = -1;
+}
+
+/* Lines of the probe's report that a prepared init must give the command
+ * exactly as a fresh one does: all but the namespaces' inode numbers. */
+static void
+strip_ns(char *buf)
+{
+	char *w = buf;
+
+	for (char *l = buf; *l != '\0';) {
+		size_t n = strcspn(l, "\n");
+		bool keep = strncmp(l, "ns_", 3) != 0;
+
+		if (l[n] == '\n')
+			n++;
+		if (keep) {
+			memmove(w, l, n);
+			w += n;
+		}
+		l += n;
+	}
+	*w = '\0';
+}
+
+/* The command of a prepared init sees what run_command's does: the same
+ * report (status, ids, capabilities, limits, descriptors, environment,
+ * cwd, the refused calls), new namespaces, its writable path writable,
+ * the rest read-only. */
+START_TEST(t_parked_same_as_fresh)
+{
+	char wfile[200], rfile[200];
+	char *argv[] = { "rg-probe", "report", "-w", wfile, "-w", rfile,
+	    NULL };
+	static char fresh[OUTMAX], parked[OUTMAX];
+	struct sbx_profile p;
+	struct run_parked rp;
+	struct run_outcome out;
+	struct rg_err err;
+	sigset_t old;
+
+	NEED_ROOT();
+	snprintf(wfile, sizeof(wfile), "%s/f", wdir);
+	snprintf(rfile, sizeof(rfile), "%s/f", rdir);
+	p = prof_default();
+	if (sbx_templates_init() < 0) {
+		/* valgrind lacks fsopen: no templates, so no prepared init */
+		block_forwarded(&old);
+		ck_assert_int_eq(run_park(&p, &rp, &err), 1);
+		ck_assert_int_eq(sigprocmask(SIG_SETMASK, &old, NULL), 0);
+		return;
+	}
+	ck_assert_int_eq(run_probe(argv, &p, 0, &out, fresh), 0);
+	ck_assert_int_eq(out.status, 0);
+	block_forwarded(&old);
+	memset(&err, 0, sizeof(err));
+	ck_assert_int_eq(run_park(&p, &rp, &err), 0);
+	ck_assert_int_ge(rp.p.pidfd, 0);
+	ck_assert_int_ge(rp.p.ctlfd, 0);
+	ck_assert_int_eq(parked_run(probe, argv, &p, &rp, &out, parked, &err),
+	    0);
+	ck_assert_int_eq(out.status, 0);
+	ck_assert(out.started);
+	ck_assert_int_eq(rp.p.pidfd, -1);	/* handed to the job */
+	ck_assert_int_eq(rp.p.ctlfd, -1);
+	assert_ns(parked, "pid", 1);
+	assert_ns(parked, "mnt", 1);
+	assert_ns(parked, "ipc", 1);
+	assert_ns(parked, "uts", 1);
+	ck_assert_str_eq(wval(parked, wfile), "OK");
+	ck_assert_str_eq(wval(parked, rfile), "EROFS");
+	ck_assert_str_eq(val(parked, "NoNewPrivs"), "1");
+	ck_assert_str_eq(val(parked, "CapBnd"), "0000000000000000");
+	strip_ns(fresh);
+	strip_ns(parked);
+	ck_assert_str_eq(parked, fresh);
+	ck_assert_int_eq(sigprocmask(SIG_SETMASK, &old, NULL), 0);
+	sbx_templates_release();
+}
+END_TEST
+
+/* Statuses and failures through a prepared init: the command's exit
+ * status and signal; a missing executable (96, the init unused: still
+ * the caller's); an init that died (1: nothing started, the caller
+ * takes run_start); profiles that cannot have one. */
+START_TEST(t_parked_outcomes)
+{
+	char *a1[] = { "rg-probe", "exit", "7", NULL };
+	char *a2[] = { "rg-probe", "raise", "15", NULL };
+	char buf[OUTMAX], path[160];
+	struct sbx_profile p;
+	struct run_parked rp;
+	struct run_outcome out;
+	struct rg_err err;
+	sigset_t old;
+
+	NEED_ROOT();
+	if (sbx_templates_init() < 0)
+		return;		/* t_parked_same_as_fresh says why */
+	block_forwarded(&old);
+	p = prof_default();
+	ck_assert_int_eq(run_park(&p, &rp, &err), 0);
+	ck_assert_int_eq(parked_run(probe, a1, &p, &rp, &out, buf, &err), 0);
+	ck_assert_int_eq(out.status, 7);
+	ck_assert_int_eq(run_park(&p, &rp, &err), 0);
+	ck_assert_int_eq(parked_run(probe, a2, &p, &rp, &out, buf, &err), 0);
+	ck_assert_int_eq(out.status, 128 + SIGTERM);
+	/* the executable is gone: the request fails, the init stays ours */
+	snprintf(path, sizeof(path), "%s/nonexistent", dir);
+	ck_assert_int_eq(run_park(&p, &rp, &err), 0);
+	ck_assert_int_eq(parked_run(path, a1, &p, &rp, &out, buf, &err), -1);
+	ck_assert_int_eq(out.status, 96);
+	ck_assert_int_ge(rp.p.ctlfd, 0);
+	run_parked_discard(&rp);
+	reap_discarded(&rp);
+	/* the init died before its request: 1, and the caller falls back */
+	ck_assert_int_eq(run_park(&p, &rp, &err), 0);
+	ck_assert_int_eq(kill(rp.p.pid, SIGKILL), 0);
+	{
+		siginfo_t si;
+
+		ck_assert_int_eq(waitid((idtype_t)P_PIDFD, (id_t)rp.p.pidfd,
+		    &si, WEXITED | WNOWAIT | __WALL), 0);
+	}
+	ck_assert_int_eq(parked_run(probe, a1, &p, &rp, &out, buf, &err), 1);
+	ck_assert_int_ge(rp.p.pidfd, 0);	/* untouched */
+	run_parked_discard(&rp);
+	reap_discarded(&rp);
+	/* another profile's request is refused */
+	ck_assert_int_eq(run_park(&p, &rp, &err), 0);
+	{
+		struct sbx_profile q = prof_default();
+
+		ck_assert_int_eq(parked_run(probe, a1, &q, &rp, &out, buf,
+		    &err), -1);
+		ck_assert_ptr_nonnull(strstr(err.msg, "not a prepared init"));
+	}
+	run_parked_discard(&rp);
+	reap_discarded(&rp);
+	/* profiles that cannot have one */
+	p.enabled = false;
+	ck_assert_int_eq(run_park(&p, &rp, &err), 1);
+	p = prof_default();
+	p.ns = SBX_NS_MOUNT | SBX_NS_IPC | SBX_NS_UTS;
+	ck_assert_int_eq(run_park(&p, &rp, &err), 1);
+	p = prof_default();
+	p.ns = SBX_NS_PID | SBX_NS_IPC | SBX_NS_UTS;
+	p.nwritable = 0;	/* they need a mount namespace */
+	p.private_tmp = false;
+	ck_assert_int_eq(run_park(&p, &rp, &err), 1);
+	ck_assert_int_eq(sigprocmask(SIG_SETMASK, &old, NULL), 0);
+	/* the forwarded signals unblocked: refused, as run_start */
+	p = prof_default();
+	ck_assert_int_eq(run_park(&p, &rp, &err), -1);
+	ck_assert_ptr_nonnull(strstr(err.msg, "not blocked"));
+	sbx_templates_release();
+	ck_assert_int_eq(survivors("rg-probe"), 0);
+}
+END_TEST
+
+/* The request message (spawn.h): what the init accepts, and what not. */
+START_TEST(t_park_decode)
+{
+	char buf[256], *vec[8], **av, **ev;
+	struct spawn_park_msg h = { SPAWN_PARK_MAGIC, 5, 6, 2, 1, 0 };
+	const char strs[] = "rg-probe\0exit\0A=b";	/* 3 strings */
+	size_t n = sizeof(h) + sizeof(strs);
+	uid_t u;
+	gid_t g;
+
+	h.len = (uint32_t)sizeof(strs);
+	memcpy(buf, &h, sizeof(h));
+	memcpy(buf + sizeof(h), strs, sizeof(strs));
+	ck_assert_int_eq(spawn_park_decode(buf, n, vec, 8, &av, &ev, &u, &g),
+	    0);
+	ck_assert_str_eq(av[0], "rg-probe");
+	ck_assert_str_eq(av[1], "exit");
+	ck_assert_ptr_null(av[2]);
+	ck_assert_str_eq(ev[0], "A=b");
+	ck_assert_ptr_null(ev[1]);
+	ck_assert_uint_eq(u, 5);
+	ck_assert_uint_eq(g, 6);
+	/* truncated; trailing bytes; too few strings; too short a header */
+	ck_assert_int_eq(spawn_park_decode(buf, n - 1, vec, 8, &av, &ev, &u,
+	    &g), -1);
+	buf[n] = 'x';
+	ck_assert_int_eq(spawn_park_decode(buf, n + 1, vec, 8, &av, &ev, &u,
+	    &g), -1);
+	ck_assert_int_eq(spawn_park_decode(buf, 4, vec, 8, &av, &ev, &u, &g),
+	    -1);
+	/* a string without its NUL */
+	memcpy(buf + sizeof(h), strs, sizeof(strs));
+	buf[n - 1] = 'x';
+	ck_assert_int_eq(spawn_park_decode(buf, n, vec, 8, &av, &ev, &u, &g),
+	    -1);
+	buf[n - 1] = '\0';
+	/* more strings than the vector holds */
+	ck_assert_int_eq(spawn_park_decode(buf, n, vec, 4, &av, &ev, &u, &g),
+	    -1);
+	/* wrong magic; no argv; invalid ids */
+	h.magic = 0;
+	memcpy(buf, &h, sizeof(h));
+	ck_assert_int_eq(spawn_park_decode(buf, n, vec, 8, &av, &ev, &u, &g),
+	    -1);
+	h.magic = SPAWN_PARK_MAGIC;
+	h.argc = 0;
+	h.envc = 3;
+	memcpy(buf, &h, sizeof(h));
+	ck_assert_int_eq(spawn_park_decode(buf, n, vec, 8, &av, &ev, &u, &g),
+	    -1);
+	h.argc = 2;
+	h.envc = 1;
+	h.uid = (uint32_t)-1;
+	memcpy(buf, &h, sizeof(h));
+	ck_assert_int_eq(spawn_park_decode(buf, n, vec, 8, &av, &ev, &u, &g),
+	    -1);
+}
+END_TEST
+
 Suite *
 suite_run(void)
 {
@@ -2232,6 +2524,9 @@ suite_run(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, t_default_profile);
+	tcase_add_test(tc, t_parked_same_as_fresh);
+	tcase_add_test(tc, t_parked_outcomes);
+	tcase_add_test(tc, t_park_decode);
 	tcase_add_test(tc, t_caps_granted);
 	tcase_add_test(tc, t_optional_namespaces);
 	tcase_add_test(tc, t_limits);
