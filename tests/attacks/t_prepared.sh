@@ -174,6 +174,44 @@ P
 	umount "$SCRATCH/m" || fail "umount"
 }
 
+# The daemon in a mount namespace of its own, a slave of the host's (as
+# systemd's ProtectSystem= or PrivateTmp= make one): a mount made on the
+# host reaches the daemon's namespace by propagation, and that too is a
+# change of its mount table. (The test makes its own shared mount: the
+# host's / is private on a machine without systemd.)
+t_prepared_propagated_mount() {
+	command -v unshare >/dev/null || skip "unshare missing"
+	attack_broker_up <<P
+[probe-read]
+exec = @SCRATCH@/bin/rg-probe
+args = read @SCRATCH@/sh/sub/file
+callers = @USER@
+P
+	mkdir "$SCRATCH/sh"
+	trap 'umount -l "$SCRATCH/sh/sub" 2>/dev/null || true
+	    umount -l "$SCRATCH/sh" 2>/dev/null || true; attack_broker_down' EXIT
+	mount -t tmpfs -o size=64k,mode=0755 rgshared "$SCRATCH/sh" || fail "mount"
+	mount --make-shared "$SCRATCH/sh" || fail "make-shared"
+	mkdir "$SCRATCH/sh/sub"
+	kill -TERM "$DPID"
+	wait "$DPID" || fail "the daemon exited with $?"
+	attack_daemon_start unshare -m --propagation slave
+	[ "$(readlink "/proc/$DPID/ns/mnt")" != "$(readlink /proc/self/ns/mnt)" ] ||
+		fail "the daemon shares the test's mount namespace"
+	run $R rg-probe read "$SCRATCH/sh/sub/file"
+	expect_status 0
+	[ "$(pp_val read)" = ENOENT ] || fail "read=$(pp_val read)"
+	pk=$(pp_parked)
+	mount -t tmpfs -o size=64k rgtest "$SCRATCH/sh/sub" || fail "mount"
+	echo hello > "$SCRATCH/sh/sub/file"
+	run $R rg-probe read "$SCRATCH/sh/sub/file"
+	expect_status 0
+	[ "$(pp_val read)" = hello ] ||
+		fail "propagated after the init was made, not seen: read=$(pp_val read)"
+	pp_gone "$pk"
+	umount "$SCRATCH/sh/sub" || fail "umount"
+}
+
 # The host name changed after the init copied it into its UTS namespace:
 # the command sees the new one. (The daemon runs in a UTS namespace of
 # its own here, so that the test does not rename the machine.)
