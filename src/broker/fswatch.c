@@ -104,9 +104,12 @@ watch_dir(struct fswatch *w, const char *dir)
 	if (inotify_add_watch(w->ifd, dir, WATCH_MASK) < 0) {
 		/* absent, or not a directory: its existing parent is
 		 * watched already, and sees it appear */
-		if (errno == ENOENT || errno == ENOTDIR || errno == ELOOP ||
-		    errno == EACCES)
+		if (errno == ENOENT || errno == ENOTDIR || errno == ELOOP)
 			return 0;
+		/* there but not to be watched by root (a FUSE mount without
+		 * allow_other): changes there would go unseen */
+		if (errno == EACCES || errno == EPERM)
+			return 1;
 		return -1;
 	}
 	if (statfs(dir, &sf) < 0)

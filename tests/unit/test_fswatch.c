@@ -209,6 +209,34 @@ START_TEST(t_profile)
 }
 END_TEST
 
+/* A directory the daemon may not watch (as on a FUSE mount without
+ * allow_other, where even root is refused): the profile is not
+ * watchable, never taken as watched. Played here with an effective uid
+ * that may not read a root-only directory (in Check's forked process). */
+START_TEST(t_refused_not_watched)
+{
+	struct fswatch w;
+	char p[512];
+	const char *fork_mode = getenv("CK_FORK");
+
+	TU_NEED_ROOT();
+	if (fork_mode != NULL && strcmp(fork_mode, "no") == 0)
+		ck_abort_msg("t_refused_not_watched needs Check's fork");
+	ck_assert_int_eq(chmod(top, 0755), 0);
+	mk("etc/locked");
+	snprintf(p, sizeof(p), "%s/etc/locked", top);
+	ck_assert_int_eq(chmod(p, 0700), 0);
+	mk("etc/locked/dir");
+	ck_assert_int_eq(fswatch_open(&w), 0);
+	ck_assert_int_eq(seteuid(65534), 0);
+	ck_assert_int_eq(watch(&w, "etc/locked/dir/secret"), 1);
+	ck_assert_int_eq(seteuid(0), 0);
+	/* root may: watched */
+	ck_assert_int_eq(watch(&w, "etc/locked/dir/secret"), 0);
+	fswatch_close(&w);
+}
+END_TEST
+
 Suite *
 suite_fswatch(void)
 {
@@ -221,6 +249,7 @@ suite_fswatch(void)
 	tcase_add_test(tc, t_link_target);
 	tcase_add_test(tc, t_mounts);
 	tcase_add_test(tc, t_profile);
+	tcase_add_test(tc, t_refused_not_watched);
 	suite_add_tcase(s, tc);
 	return s;
 }
