@@ -51,6 +51,8 @@ int sbx_rlimit_apply(const struct sbx_profile *sbx);
 
 /* fds.c, CHILD: fds[0..2] onto 0..2, close all others but keep[]. */
 int sbx_fds_apply(const int *fds, const int *keep, size_t nkeep);
+/* fds.c, CHILD: close every fd from 3 up but keep[]; 0..2 stay. */
+int sbx_fds_close_rest(const int *keep, size_t nkeep);
 
 /* caps.c, parent: reject unknown capability numbers and do libcap-ng's
    one-time initialisation here, so the child reads nothing from /proc;

@@ -339,6 +339,19 @@ park_unlink(struct broker *b, struct parked *pk)
 	b->dead_parked = pk;
 }
 
+/* Wait for a killed init that the loop cannot reap, and close its
+ * pidfd. */
+static void
+park_reap_now(struct parked *pk)
+{
+	siginfo_t si;
+
+	(void)waitid((idtype_t)P_PIDFD, (id_t)pk->rp.p.pidfd, &si,
+	    WEXITED | __WALL);
+	close(pk->rp.p.pidfd);
+	pk->rp.p.pidfd = -1;
+}
+
 /* Kill it; on_parked reaps it. */
 static void
 park_discard(struct broker *b, struct parked *pk)
@@ -429,9 +442,8 @@ park_make(struct broker *b, const struct sbx_profile *sbx)
 	struct rg_err err;
 	int rc;
 
-	if (!b->fsw_ok || bconf(b)->no_prepared || !sbx->enabled ||
-	    b->park_fails >= PARK_FAILS || b->stopping)
-		return;
+	if (b->park_fails >= PARK_FAILS || b->stopping)
+		return;		/* park_want filtered the rest */
 	for (pk = b->parked; pk != NULL; pk = pk->next) {
 		if (pk->st == PK_PARKED && pk->rp.sbx == sbx)
 			return;
@@ -462,12 +474,8 @@ park_make(struct broker *b, const struct sbx_profile *sbx)
 	ev.data.ptr = &pk->ev;
 	if (epoll_ctl(b->ep, EPOLL_CTL_ADD, pk->rp.p.pidfd, &ev) < 0) {
 		/* unwatched, it could not be reaped: end it now */
-		siginfo_t si;
-
 		run_parked_discard(&pk->rp);
-		(void)waitid((idtype_t)P_PIDFD, (id_t)pk->rp.p.pidfd, &si,
-		    WEXITED | __WALL);
-		close(pk->rp.p.pidfd);
+		park_reap_now(pk);
 		free(pk);
 		return;
 	}
@@ -548,7 +556,8 @@ park_pending(struct broker *b)
 static void
 park_want(struct broker *b, const struct conn *c)
 {
-	if (!b->fsw_ok || c->d.sbx == NULL || !c->d.sbx->enabled)
+	if (!b->fsw_ok || bconf(b)->no_prepared || c->d.sbx == NULL ||
+	    !c->d.sbx->enabled)
 		return;
 	pol_put(b->park_want_pol);
 	b->park_want = c->d.sbx;
@@ -1657,12 +1666,7 @@ teardown(struct broker *b)
 	 * they are killed and reaped here */
 	park_flush(b);
 	while (b->parked != NULL) {
-		siginfo_t si;
-
-		(void)waitid((idtype_t)P_PIDFD, (id_t)b->parked->rp.p.pidfd,
-		    &si, WEXITED | __WALL);
-		close(b->parked->rp.p.pidfd);
-		b->parked->rp.p.pidfd = -1;
+		park_reap_now(b->parked);
 		park_unlink(b, b->parked);
 	}
 	pol_put(b->park_want_pol);

@@ -73,6 +73,7 @@
 
 #include "execfd.h"
 #include "sandbox.h"
+#include "sbx_steps.h"
 #include "spawn.h"
 
 static void __attribute__((noreturn))
@@ -232,20 +233,6 @@ pidinit_main(const struct sbx_enter *e, int execfd, char *const *argv,
 static char park_buf[sizeof(struct spawn_park_msg) + SPAWN_PARK_MAXSTR];
 static char *park_vec[SPAWN_PARK_MAXV + 2];
 
-/* Close every descriptor from 3 up but a and b. */
-static int
-close_but(int a, int b)
-{
-	int lo = a < b ? a : b, hi = a < b ? b : a;
-
-	if (lo > 3 && close_range(3, (unsigned)lo - 1, 0) < 0)
-		return -1;
-	if (hi > lo + 1 && close_range((unsigned)lo + 1, (unsigned)hi - 1,
-	    0) < 0)
-		return -1;
-	return close_range((unsigned)hi + 1, ~0U, 0);
-}
-
 /* The request's four descriptors and bytes; -1 if it is not one. */
 static ssize_t
 park_receive(int ctlfd, int fds[4])
@@ -291,7 +278,9 @@ pidinit_park(const struct sbx_enter *e, int ctlfd, int statusfd)
 		report(statusfd, (int32_t)stage, errnum, 125);
 	/* nothing of the daemon's while parked: not a client's socket,
 	 * whose end would outlive the daemon's close */
-	if (close_but(ctlfd, statusfd) < 0)
+	keep[0] = ctlfd;
+	keep[1] = statusfd;
+	if (sbx_fds_close_rest(keep, 2) < 0)
 		report(statusfd, SBX_ST_FDS, errno, 125);
 	n = park_receive(ctlfd, fds);
 	if (n > 0)

@@ -164,23 +164,29 @@ run_child_keep(const struct run_request *req,
 
 /* What both entry points do first; on failure out->status says 125 or
  * 96 and nothing is left open. */
+/* The checked executable, opened: its fd, or -1 with out->status 96
+ * when it vanished or changed (run.h), else left as it was. */
+static int
+open_exec(const struct run_request *req, struct run_outcome *out,
+    struct rg_err *err)
+{
+	int missing, fd = execfd_open(req->exec_path, &missing, err);
+
+	if (fd < 0 && missing)
+		out->status = RG_EXIT_EXEC_MISSING;
+	return fd;
+}
+
 static int
 run_prepare(const struct run_request *req, struct sbx_prepared *prep,
     int *execfd, struct run_outcome *out, struct rg_err *err)
 {
-	int missing;
-
 	memset(out, 0, sizeof(*out));
 	out->status = RG_EXIT_INTERNAL;
 	if (check_request(req, err) < 0)
 		return -1;
-	*execfd = execfd_open(req->exec_path, &missing, err);
-	if (*execfd < 0) {
-		/* run.h: 96 when the executable vanished or changed. */
-		if (missing)
-			out->status = RG_EXIT_EXEC_MISSING;
+	if ((*execfd = open_exec(req, out, err)) < 0)
 		return -1;
-	}
 	if (sandbox_prepare(req->sbx, prep, out->warning,
 	    sizeof(out->warning), err) < 0) {
 		close(*execfd);
@@ -222,31 +228,59 @@ run_command(const struct run_request *req, struct run_outcome *out,
 	return not_started(rc, out, err);
 }
 
+/* run.h: an init born with them unblocked could lose one. */
+static int
+forwarded_blocked(struct rg_err *err)
+{
+	sigset_t cur;
+
+	if (sigprocmask(SIG_BLOCK, NULL, &cur) < 0 ||
+	    !sigismember(&cur, SIGINT) || !sigismember(&cur, SIGTERM) ||
+	    !sigismember(&cur, SIGHUP) || !sigismember(&cur, SIGQUIT))
+		return rg_err_set(err, "", 0, EINVAL, "the forwarded signals "
+		    "are not blocked");
+	return 0;
+}
+
+/* What run_start and run_start_parked do first: an empty job and
+ * outcome (125 until the run says otherwise), the request checked. */
+static int
+job_open(const struct run_request *req, struct run_job *j,
+    struct run_outcome *out, struct rg_err *err)
+{
+	memset(j, 0, sizeof(*j));
+	j->c.pidfd = j->c.statusfd = j->prep.cgroup_fd = -1;
+	j->t0 = now_us();
+	memset(out, 0, sizeof(*out));
+	out->status = RG_EXIT_INTERNAL;
+	return check_request(req, err);
+}
+
+/* ... and last, once j->c is the started child. */
+static void
+job_supervise(const struct run_request *req, struct run_job *j)
+{
+	j->o = (struct supervise_opts){ -1,
+	    (j->prep.clone_flags & CLONE_NEWPID) != 0, req->sbx->timeout_ms,
+	    req->sbx->grace_ms, false };
+	sup_begin(&j->s, &j->c, &j->o);
+}
+
 int
 run_start(const struct run_request *req, struct run_job *j,
     struct run_outcome *out, struct rg_err *err)
 {
 	struct sbx_enter e = { req->sbx, &j->prep, req->uid, req->gid,
 	    req->fds, NULL, 0 };
-	sigset_t cur;
 	int execfd, rc;
 
-	memset(j, 0, sizeof(*j));
-	j->c.pidfd = j->c.statusfd = -1;
-	j->t0 = now_us();
-	memset(out, 0, sizeof(*out));
-	out->status = RG_EXIT_INTERNAL;
-	if (check_request(req, err) < 0)
+	if (job_open(req, j, out, err) < 0)
 		return -1;
 	if (req->sbx->keep_descendants)
 		return rg_err_set(err, "", 0, EINVAL, "the rootwrap "
 		    "compatibility profile needs run_command");
-	/* run.h: an init born with them unblocked could lose one */
-	if (sigprocmask(SIG_BLOCK, NULL, &cur) < 0 ||
-	    !sigismember(&cur, SIGINT) || !sigismember(&cur, SIGTERM) ||
-	    !sigismember(&cur, SIGHUP) || !sigismember(&cur, SIGQUIT))
-		return rg_err_set(err, "", 0, EINVAL, "the forwarded signals "
-		    "are not blocked");
+	if (forwarded_blocked(err) < 0)
+		return -1;
 	if (run_prepare(req, &j->prep, &execfd, out, err) < 0)
 		return -1;
 	rc = spawn_start(&e, execfd, req->argv, req->envp, &j->c, err);
@@ -256,10 +290,7 @@ run_start(const struct run_request *req, struct run_job *j,
 		sandbox_release(&j->prep);
 		return -1;
 	}
-	j->o = (struct supervise_opts){ -1,
-	    (j->prep.clone_flags & CLONE_NEWPID) != 0, req->sbx->timeout_ms,
-	    req->sbx->grace_ms, false };
-	sup_begin(&j->s, &j->c, &j->o);
+	job_supervise(req, j);
 	return 0;
 }
 
@@ -315,7 +346,6 @@ run_park(const struct sbx_profile *sbx, struct run_parked *rp,
     struct rg_err *err)
 {
 	struct sbx_enter e = { sbx, &rp->prep, 0, 0, NULL, NULL, 0 };
-	sigset_t cur;
 
 	memset(rp, 0, sizeof(*rp));
 	rp->p.pidfd = rp->p.statusfd = rp->p.ctlfd = -1;
@@ -323,11 +353,8 @@ run_park(const struct sbx_profile *sbx, struct run_parked *rp,
 	rp->sbx = sbx;
 	if (sbx == NULL || !sbx->enabled || sbx->keep_descendants)
 		return 1;
-	if (sigprocmask(SIG_BLOCK, NULL, &cur) < 0 ||
-	    !sigismember(&cur, SIGINT) || !sigismember(&cur, SIGTERM) ||
-	    !sigismember(&cur, SIGHUP) || !sigismember(&cur, SIGQUIT))
-		return rg_err_set(err, "", 0, EINVAL, "the forwarded signals "
-		    "are not blocked");
+	if (forwarded_blocked(err) < 0)
+		return -1;
 	if (sandbox_prepare(sbx, &rp->prep, rp->warning, sizeof(rp->warning),
 	    err) < 0)
 		return -1;
@@ -348,23 +375,15 @@ int
 run_start_parked(const struct run_request *req, struct run_parked *rp,
     struct run_job *j, struct run_outcome *out, struct rg_err *err)
 {
-	int execfd, missing, rc;
+	int execfd, rc;
 
-	memset(j, 0, sizeof(*j));
-	j->c.pidfd = j->c.statusfd = j->prep.cgroup_fd = -1;
-	j->t0 = now_us();
-	memset(out, 0, sizeof(*out));
-	out->status = RG_EXIT_INTERNAL;
-	if (check_request(req, err) < 0)
+	if (job_open(req, j, out, err) < 0)
 		return -1;
 	if (req->sbx != rp->sbx || rp->p.ctlfd < 0)
 		return rg_err_set(err, "", 0, EINVAL,
 		    "not a prepared init of this profile");
-	if ((execfd = execfd_open(req->exec_path, &missing, err)) < 0) {
-		if (missing)	/* run.h: as run_start */
-			out->status = RG_EXIT_EXEC_MISSING;
+	if ((execfd = open_exec(req, out, err)) < 0)
 		return -1;
-	}
 	rc = spawn_handoff(&rp->p, execfd, req->fds, req->uid, req->gid,
 	    req->argv, req->envp, &j->c, err);
 	close(execfd);		/* the init has its own, or never will */
@@ -375,9 +394,7 @@ run_start_parked(const struct run_request *req, struct run_parked *rp,
 	rp->prep.cgroup_fd = -1;
 	strlcpy(out->warning, rp->warning, sizeof(out->warning));
 	nproc_warning(req, out);
-	j->o = (struct supervise_opts){ -1, true, req->sbx->timeout_ms,
-	    req->sbx->grace_ms, false };
-	sup_begin(&j->s, &j->c, &j->o);
+	job_supervise(req, j);	/* pidns: run_park made sure of it */
 	return 0;
 }
 

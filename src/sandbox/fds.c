@@ -24,7 +24,6 @@ int
 sbx_fds_apply(const int *fds, const int *keep, size_t nkeep)
 {
 	int tmp[3];
-	unsigned lo;
 
 	/* Move the sources above 2 first: fds[1] may be 0, which dup2
 	 * onto 0 would already have replaced. */
@@ -36,6 +35,14 @@ sbx_fds_apply(const int *fds, const int *keep, size_t nkeep)
 	for (int i = 0; i < 3; i++)
 		if (dup2(tmp[i], i) < 0)	/* dup2 clears FD_CLOEXEC */
 			return -1;
+	return sbx_fds_close_rest(keep, nkeep);
+}
+
+int
+sbx_fds_close_rest(const int *keep, size_t nkeep)
+{
+	unsigned lo;
+
 	/* Close everything from 3 up, around the kept fds (keep is short
 	 * and unsorted: walk it in ascending order). */
 	lo = 3;

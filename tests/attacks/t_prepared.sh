@@ -30,6 +30,13 @@ pp_parked() {
 	echo "$_p"
 }
 
+# pp_stop : stop the test's daemon; it must exit 0
+pp_stop() {
+	kill -TERM "$DPID"
+	wait "$DPID" || fail "the daemon exited with $?"
+	DPID=
+}
+
 # pp_gone PID : the prepared init PID was discarded: killed and reaped
 pp_gone() {
 	_i=0
@@ -193,8 +200,7 @@ P
 	mount -t tmpfs -o size=64k,mode=0755 rgshared "$SCRATCH/sh" || fail "mount"
 	mount --make-shared "$SCRATCH/sh" || fail "make-shared"
 	mkdir "$SCRATCH/sh/sub"
-	kill -TERM "$DPID"
-	wait "$DPID" || fail "the daemon exited with $?"
+	pp_stop
 	attack_daemon_start unshare -m --propagation slave
 	[ "$(readlink "/proc/$DPID/ns/mnt")" != "$(readlink /proc/self/ns/mnt)" ] ||
 		fail "the daemon shares the test's mount namespace"
@@ -224,8 +230,7 @@ exec = @SCRATCH@/bin/rg-probe
 args = hostname rgx
 callers = @USER@
 P
-	kill -TERM "$DPID"
-	wait "$DPID" || fail "the daemon exited with $?"
+	pp_stop
 	attack_daemon_start unshare --uts
 	nsenter -t "$DPID" -u hostname rg-before || fail "hostname"
 	run $R rg-probe hostname rgx
@@ -258,9 +263,7 @@ P
 	run $R rg-probe exit 4
 	expect_status 4
 	pk=$(pp_parked)
-	kill -TERM "$DPID"
-	wait "$DPID" || fail "the daemon exited with $?"
-	DPID=
+	pp_stop
 	kill -0 "$pk" 2>/dev/null && fail "prepared init $pk outlived the daemon"
 	chmod u+w "$C/rootgate.conf"
 	echo 'prepared-inits = no' >> "$C/rootgate.conf"

@@ -146,6 +146,26 @@ prof_default(void)
 	return p;
 }
 
+/* A request for path and argv under p as uid/gid, with in as stdin and
+ * out as stdout and stderr, the test environment env2. */
+static struct run_request
+request(const char *path, char **argv, const struct sbx_profile *p,
+    uid_t uid, gid_t gid, int in, int out)
+{
+	struct run_request req;
+
+	memset(&req, 0, sizeof(req));
+	req.exec_path = path;
+	req.argv = argv;
+	req.envp = env2;
+	req.sbx = p;
+	req.uid = uid;
+	req.gid = gid;
+	req.fds[0] = in;
+	req.fds[1] = req.fds[2] = out;
+	return req;
+}
+
 /* Run path with argv under p as uid/gid; stdout+stderr into buf. */
 static int
 run_as(const char *path, char **argv, const struct sbx_profile *p,
@@ -160,16 +180,7 @@ run_as(const char *path, char **argv, const struct sbx_profile *p,
 
 	ck_assert_int_ge(mfd, 0);
 	ck_assert_int_ge(nul, 0);
-	memset(&req, 0, sizeof(req));
-	req.exec_path = path;
-	req.argv = argv;
-	req.envp = env2;
-	req.sbx = p;
-	req.uid = uid;
-	req.gid = gid;
-	req.fds[0] = nul;
-	req.fds[1] = mfd;
-	req.fds[2] = mfd;
+	req = request(path, argv, p, uid, gid, nul, mfd);
 	memset(err, 0, sizeof(*err));
 	rc = run_command(&req, out, err);
 	n = pread(mfd, buf, OUTMAX - 1, 0);
@@ -1909,12 +1920,7 @@ step_start(const char *path, char **argv, const struct sbx_profile *p,
 	sigaddset(&set, SIGHUP);
 	sigaddset(&set, SIGQUIT);
 	ck_assert_int_eq(sigprocmask(SIG_BLOCK, &set, old), 0);
-	memset(&req, 0, sizeof(req));
-	req.exec_path = path;
-	req.argv = argv;
-	req.envp = env2;
-	req.sbx = p;
-	req.fds[0] = req.fds[1] = req.fds[2] = nul;
+	req = request(path, argv, p, 0, 0, nul, nul);
 	memset(err, 0, sizeof(*err));
 	rc = run_start(&req, j, out, err);
 	close(nul);	/* the child has its own copies */
@@ -2244,13 +2250,7 @@ parked_run(const char *path, char **argv, const struct sbx_profile *p,
 
 	ck_assert_int_ge(mfd, 0);
 	ck_assert_int_ge(nul, 0);
-	memset(&req, 0, sizeof(req));
-	req.exec_path = path;
-	req.argv = argv;
-	req.envp = env2;
-	req.sbx = p;
-	req.fds[0] = nul;
-	req.fds[1] = req.fds[2] = mfd;
+	req = request(path, argv, p, 0, 0, nul, mfd);
 	memset(err, 0, sizeof(*err));
 	rc = run_start_parked(&req, rp, &j, out, err);
 	close(nul);
