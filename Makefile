@@ -176,7 +176,9 @@ deps-qa: deps
 
 Q = $(if $(V),,@)
 
-$(BUILD)/%.o: %.c
+# Order-only on deps-ok: under make -j a compile must not start before
+# the check (which, as root on a fresh machine, installs the headers).
+$(BUILD)/%.o: %.c | deps-ok
 	@mkdir -p $(@D)
 	@$(if $(V),,echo "  CC      $<")
 	$(Q)$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
