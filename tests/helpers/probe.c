@@ -89,7 +89,8 @@ static void
 status_of(const char *file, const char *prefix)
 {
 	static const char *const keys[] = { "NoNewPrivs", "Seccomp", "CapInh",
-	    "CapPrm", "CapEff", "CapBnd", "CapAmb", "Umask", "Uid", "Gid" };
+	    "CapPrm", "CapEff", "CapBnd", "CapAmb", "Umask", "Uid", "Gid",
+	    "SigBlk", "SigIgn", "SigCgt" };
 	char line[256];
 	FILE *fp = fopen(file, "re");
 
