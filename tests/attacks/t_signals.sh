@@ -279,18 +279,19 @@ timeout = 60s
 
 $SG_TRUE_RULE"
 
-# sg_mask KEY : the probe's KEY mask (SigIgn, ...) from $OUT, as a
-# number, without glibc's signals 32 and 33 (nobody can reset them)
+# sg_mask KEY : the probe's KEY mask (SigIgn, ...) from $OUT, as a number
 sg_mask() {
 	_v=$(printf '%s\n' "$OUT" | sed -n "s|^$1=||p" | head -n 1)
 	[ -n "$_v" ] || fail "no $1 in the probe's report: $OUT"
-	echo $(( 0x$_v & ~(3 << 31) ))
+	echo $(( 0x$_v ))
 }
 
 # A daemon started with signals ignored (as under nohup, or from a shell
 # that traps them) passes none of them on: each command - a fresh
-# init's, a prepared init's, one without a sandbox - starts with nothing
-# ignored, caught or blocked (SIG_IGN and the mask survive execve).
+# init's, a prepared init's, one without a sandbox - starts with none of
+# them ignored, caught or blocked (SIG_IGN and the mask survive execve).
+# Only those signals are looked at: a sanitizer build's probe catches
+# SIGSEGV and others itself.
 t_signals_broker_daemon_ignores() {
 	attack_broker_up <<P
 [probe-report]
@@ -308,14 +309,16 @@ P
 	wait "$DPID" || fail "the daemon exited with $?"
 	DPID=
 	attack_daemon_start sh -c 'trap "" USR1 USR2 TTOU TSTP; exec "$@"' sh
-	[ $(( 0x$(awk '/^SigIgn/ { print $2 }' /proc/$DPID/status) & 0x200a00 )) \
-		-eq $(( 0x200a00 )) ] || fail "the daemon does not ignore USR1, USR2, TTOU"
+	# USR1 10, USR2 12, TSTP 20, TTOU 22: bits 9, 11, 19, 21
+	_m=$(( 0x280a00 ))
+	[ $(( 0x$(awk '/^SigIgn/ { print $2 }' /proc/$DPID/status) & _m )) \
+		-eq "$_m" ] || fail "the daemon does not ignore USR1 USR2 TSTP TTOU"
 	for _a in report report report\ off; do
 		# shellcheck disable=SC2086
 		run $R rg-probe $_a
 		expect_status 0
 		for _k in SigIgn SigCgt SigBlk; do
-			[ "$(sg_mask $_k)" -eq 0 ] ||
+			[ $(( $(sg_mask $_k) & _m )) -eq 0 ] ||
 				fail "$_a: $_k=$(printf '%s\n' "$OUT" | sed -n "s|^$_k=||p")"
 		done
 	done
