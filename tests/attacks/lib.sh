@@ -104,6 +104,13 @@ attack_daemon_start() {
 	done
 }
 
+# attack_daemon_stop : stop the test's daemon (SIGTERM); it must exit 0
+attack_daemon_stop() {
+	kill -TERM "$DPID"
+	wait "$DPID" || fail "the daemon exited with $?"
+	DPID=
+}
+
 attack_broker_down() {
 	set +e
 	if [ -n "$DPID" ]; then

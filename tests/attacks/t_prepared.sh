@@ -30,11 +30,23 @@ pp_parked() {
 	echo "$_p"
 }
 
-# pp_stop : stop the test's daemon; it must exit 0
-pp_stop() {
-	kill -TERM "$DPID"
-	wait "$DPID" || fail "the daemon exited with $?"
-	DPID=
+# pp_mount_seen DIR WHAT : with DIR empty and the probe-read rule reading
+# DIR/file, the first command finds no file; a tmpfs mounted on DIR after
+# the init was made (WHAT: how it got there) holds one, and the next
+# command reads it, the prepared init discarded
+pp_mount_seen() {
+	run $R rg-probe read "$1/file"
+	expect_status 0
+	[ "$(pp_val read)" = ENOENT ] || fail "read=$(pp_val read)"
+	pk=$(pp_parked)
+	mount -t tmpfs -o size=64k rgtest "$1" || fail "mount"
+	echo hello > "$1/file"
+	run $R rg-probe read "$1/file"
+	expect_status 0
+	[ "$(pp_val read)" = hello ] ||
+		fail "$2 after the init was made, not seen: read=$(pp_val read)"
+	pp_gone "$pk"
+	umount "$1" || fail "umount"
 }
 
 # pp_gone PID : the prepared init PID was discarded: killed and reaped
@@ -167,18 +179,7 @@ callers = @USER@
 P
 	mkdir "$SCRATCH/m"
 	trap 'umount -l "$SCRATCH/m" 2>/dev/null || true; attack_broker_down' EXIT
-	run $R rg-probe read "$SCRATCH/m/file"
-	expect_status 0
-	[ "$(pp_val read)" = ENOENT ] || fail "read=$(pp_val read)"
-	pk=$(pp_parked)
-	mount -t tmpfs -o size=64k rgtest "$SCRATCH/m" || fail "mount"
-	echo hello > "$SCRATCH/m/file"
-	run $R rg-probe read "$SCRATCH/m/file"
-	expect_status 0
-	[ "$(pp_val read)" = hello ] ||
-		fail "mounted after the init was made, not seen: read=$(pp_val read)"
-	pp_gone "$pk"
-	umount "$SCRATCH/m" || fail "umount"
+	pp_mount_seen "$SCRATCH/m" mounted
 }
 
 # The daemon in a mount namespace of its own, a slave of the host's (as
@@ -200,22 +201,11 @@ P
 	mount -t tmpfs -o size=64k,mode=0755 rgshared "$SCRATCH/sh" || fail "mount"
 	mount --make-shared "$SCRATCH/sh" || fail "make-shared"
 	mkdir "$SCRATCH/sh/sub"
-	pp_stop
+	attack_daemon_stop
 	attack_daemon_start unshare -m --propagation slave
 	[ "$(readlink "/proc/$DPID/ns/mnt")" != "$(readlink /proc/self/ns/mnt)" ] ||
 		fail "the daemon shares the test's mount namespace"
-	run $R rg-probe read "$SCRATCH/sh/sub/file"
-	expect_status 0
-	[ "$(pp_val read)" = ENOENT ] || fail "read=$(pp_val read)"
-	pk=$(pp_parked)
-	mount -t tmpfs -o size=64k rgtest "$SCRATCH/sh/sub" || fail "mount"
-	echo hello > "$SCRATCH/sh/sub/file"
-	run $R rg-probe read "$SCRATCH/sh/sub/file"
-	expect_status 0
-	[ "$(pp_val read)" = hello ] ||
-		fail "propagated after the init was made, not seen: read=$(pp_val read)"
-	pp_gone "$pk"
-	umount "$SCRATCH/sh/sub" || fail "umount"
+	pp_mount_seen "$SCRATCH/sh/sub" propagated
 }
 
 # The host name changed after the init copied it into its UTS namespace:
@@ -230,7 +220,7 @@ exec = @SCRATCH@/bin/rg-probe
 args = hostname rgx
 callers = @USER@
 P
-	pp_stop
+	attack_daemon_stop
 	attack_daemon_start unshare --uts
 	nsenter -t "$DPID" -u hostname rg-before || fail "hostname"
 	run $R rg-probe hostname rgx
@@ -263,7 +253,7 @@ P
 	run $R rg-probe exit 4
 	expect_status 4
 	pk=$(pp_parked)
-	pp_stop
+	attack_daemon_stop
 	kill -0 "$pk" 2>/dev/null && fail "prepared init $pk outlived the daemon"
 	chmod u+w "$C/rootgate.conf"
 	echo 'prepared-inits = no' >> "$C/rootgate.conf"

@@ -305,9 +305,7 @@ args = report off
 callers = @USER@
 sandbox = off
 P
-	kill -TERM "$DPID"
-	wait "$DPID" || fail "the daemon exited with $?"
-	DPID=
+	attack_daemon_stop
 	attack_daemon_start sh -c 'trap "" USR1 USR2 TTOU TSTP; exec "$@"' sh
 	# USR1 10, USR2 12, TSTP 20, TTOU 22: bits 9, 11, 19, 21
 	_m=$(( 0x280a00 ))
