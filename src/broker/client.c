@@ -117,12 +117,37 @@ select_env(char **out)
 	return n;
 }
 
+/*
+ * Encode the request: a usual one (a few KiB) fits the caller's small
+ * buffer, so a call allocates nothing; a larger one (up to the protocol's
+ * limits) gets a frame-sized buffer, *big, which the caller frees.
+ */
+static enum proto_result
+encode(const char *cwd, int argc, char **argv, char **envp, size_t envc,
+    void *small, size_t smallsz, void **frame, void **big, size_t *len)
+{
+	enum proto_result r;
+
+	*frame = small;
+	r = proto_encode_request(cwd, argv, (size_t)argc, envp, envc, small,
+	    smallsz, len);
+	if (r != PROTO_ETOOBIG)
+		return r;
+	if ((*big = malloc(PROTO_MAX_FRAME)) == NULL)
+		return PROTO_ENOMEM;
+	*frame = *big;
+	return proto_encode_request(cwd, argv, (size_t)argc, envp, envc, *big,
+	    PROTO_MAX_FRAME, len);
+}
+
 /* 0 sent, -1 failed (said why), -2 the broker closed the connection
  * with a reply waiting: read it (invariant 4) */
 static int
-send_request(int fd, int argc, char **argv, void *buf)
+send_request(int fd, int argc, char **argv)
 {
 	char cwd[PATH_MAX], *envp[PROTO_MAX_ENVC];
+	unsigned char small[16384];
+	void *buf, *big = NULL;
 	union {
 		char buf[CMSG_SPACE(sizeof(int) * PROTO_NFDS)];
 		struct cmsghdr align;
@@ -135,13 +160,15 @@ send_request(int fd, int argc, char **argv, void *buf)
 	    .msg_control = cbuf.buf, .msg_controllen = sizeof(cbuf.buf) };
 	struct cmsghdr *cm = &cbuf.align;
 	ssize_t n;
+	int e;
 
 	if (getcwd(cwd, sizeof(cwd)) == NULL || cwd[0] != '/')
 		strcpy(cwd, "/");
-	r = proto_encode_request(cwd, argv, (size_t)argc, envp, envc, buf,
-	    PROTO_MAX_FRAME, &len);
+	r = encode(cwd, argc, argv, envp, envc, small, sizeof(small), &buf,
+	    &big, &len);
 	if (r != PROTO_OK) {
 		say("unable to send the request: %s%s", proto_strerror(r), "");
+		free(big);
 		return -1;
 	}
 	memset(&cbuf, 0, sizeof(cbuf));
@@ -158,8 +185,9 @@ send_request(int fd, int argc, char **argv, void *buf)
 		while ((n = send(fd, (char *)buf + o, len - o,
 		    MSG_NOSIGNAL)) < 0 && errno == EINTR)
 			;
+	e = errno;
+	free(big);
 	if (n <= 0) {
-		int e = errno;
 		char c;
 
 		if ((e == EPIPE || e == ECONNRESET) &&
@@ -279,7 +307,6 @@ converse(int fd, int sfd)
 int
 broker_client_run(const char *path, int argc, char **argv)
 {
-	void *buf;
 	sigset_t set;
 	int fd, sfd, status;
 
@@ -298,14 +325,10 @@ broker_client_run(const char *path, int argc, char **argv)
 		close(sfd);
 		return RG_EXIT_INTERNAL;
 	}
-	if ((buf = malloc(PROTO_MAX_FRAME)) == NULL) {
-		say("unable to allocate memory%s%s", "", "");
-		status = RG_EXIT_INTERNAL;
-	} else if (send_request(fd, argc, argv, buf) == -1)
+	if (send_request(fd, argc, argv) == -1)
 		status = RG_EXIT_INTERNAL;
 	else	/* sent, or refused with the reply waiting (-2) */
 		status = converse(fd, sfd);
-	free(buf);
 	close(fd);
 	close(sfd);
 	return status;

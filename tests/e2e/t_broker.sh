@@ -114,6 +114,28 @@ t_broker_denials() {
 	expect_status 0
 }
 
+# The client encodes a usual request on its stack and a larger one (up
+# to the protocol's limits) in a frame-sized buffer: an argument of 40000
+# bytes, and 20000 bytes of environment, arrive whole; one over the
+# argv limit (128 KiB in all) is refused by the client itself, before
+# sending.
+t_broker_large_request() {
+	broker_up
+	x=$(head -c 40000 /dev/zero | tr '\0' x)
+	run $R echo "$x"
+	expect_status 0
+	[ "$OUT" = "$x" ] || fail "stdout: ${#OUT} bytes, not 40000"
+	big=$(head -c 20000 /dev/zero | tr '\0' y)
+	run env RG_BIG="$big" $R echo xx
+	expect_status 0
+	[ "$OUT" = xx ] || fail "stdout with a large environment: $OUT"
+	x=$(head -c 45000 /dev/zero | tr '\0' x)
+	run $R echo "$x" "$x" "$x"
+	expect_status 125
+	expect_err "rootgate: unable to send the request: argument or environment bytes over limits"
+	expect_serving
+}
+
 t_broker_unreachable() {
 	broker_up
 	run setpriv --reuid="$U" --regid="$U" --init-groups "$RG" \
