@@ -15,8 +15,11 @@
  *    another root-owned program.
  * 4. Between filesafe_memo_begin and filesafe_memo_end (one policy load)
  *    a directory that passed (2) is not walked again: by (2) nobody but
- *    root can have changed it since. Outside, nothing is remembered: a
- *    broker's reload checks everything afresh.
+ *    root can have changed it since. Every directory of a chain that
+ *    passed is remembered (by its resolved name), so a later chain stops
+ *    at the first ancestor it shares with an earlier one (the cache
+ *    directory and filters.d below the configuration directory). Outside,
+ *    nothing is remembered: a broker's reload checks everything afresh.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -46,7 +49,7 @@ bad_owner_mode(const struct stat *st, bool dir)
 }
 
 /* Invariant 4: the directories (as named) that passed, this load. */
-#define MEMO_MAX 16
+#define MEMO_MAX 64
 static struct {
 	bool on;
 	size_t n;
@@ -70,21 +73,34 @@ filesafe_memo_end(void)
 }
 
 static bool
-memo_has(const char *path)
+memo_has_n(const char *path, size_t len)
 {
 	for (size_t i = 0; memo.on && i < memo.n; i++)
-		if (strcmp(memo.dirs[i], path) == 0)
+		if (strncmp(memo.dirs[i], path, len) == 0 &&
+		    memo.dirs[i][len] == '\0')
 			return true;
 	return false;
 }
 
+static bool
+memo_has(const char *path)
+{
+	return memo_has_n(path, strlen(path));
+}
+
 /* Best effort: a directory not remembered is only checked again. */
+static void
+memo_addn(const char *path, size_t len)
+{
+	if (memo.on && memo.n < MEMO_MAX && !memo_has_n(path, len) &&
+	    (memo.dirs[memo.n] = strndup(path, len)) != NULL)
+		memo.n++;
+}
+
 static void
 memo_add(const char *path)
 {
-	if (memo.on && memo.n < MEMO_MAX &&
-	    (memo.dirs[memo.n] = strdup(path)) != NULL)
-		memo.n++;
+	memo_addn(path, strlen(path));
 }
 
 static int check_chain(const char *path, struct rg_err *err);
@@ -101,19 +117,39 @@ check_ancestors(const char *path, struct rg_err *err)
 	return 0;
 }
 
+/* Remember each directory from full (resolved) up to, not including,
+ * the one whose name is `len` bytes long: all of them passed. */
+static void
+memo_chain(const char *full, size_t len)
+{
+	size_t n = strlen(full);
+
+	while (n > len) {
+		memo_addn(full, n);
+		if (n == 1)		/* "/" */
+			break;
+		while (n > 1 && full[n - 1] != '/')
+			n--;
+		n = n > 1 ? n - 1 : 1;	/* the parent; "/" keeps its slash */
+	}
+}
+
 static int
 check_chain(const char *path, struct rg_err *err)
 {
-	char buf[PATH_MAX];
+	char buf[PATH_MAX], full[PATH_MAX];
 	struct stat st;
 
 	if (realpath(path, buf) == NULL)
 		return rg_err_set(err, path, 0, errno, "unable to resolve "
 		    "directory");
+	strlcpy(full, buf, sizeof(full));
 	for (;;) {
 		const char *why;
 		char *slash;
 
+		if (memo_has(buf))	/* invariant 4: it and all above */
+			break;
 		if (stat(buf, &st) < 0)
 			return rg_err_set(err, buf, 0, errno, "unable to "
 			    "examine directory");
@@ -122,14 +158,18 @@ check_chain(const char *path, struct rg_err *err)
 		if ((why = bad_owner_mode(&st, true)) != NULL)
 			return rg_err_set(err, buf, 0, 0, "unsafe directory: %s",
 			    why);
-		if (strcmp(buf, "/") == 0)
-			return 0;
+		if (strcmp(buf, "/") == 0) {
+			buf[0] = '\0';	/* "/" itself is remembered too */
+			break;
+		}
 		slash = strrchr(buf, '/');
 		if (slash == buf)
 			slash[1] = '\0';
 		else
 			*slash = '\0';
 	}
+	memo_chain(full, strlen(buf));
+	return 0;
 }
 
 int

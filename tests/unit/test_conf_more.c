@@ -230,23 +230,36 @@ START_TEST(test_confdir_refusals)
 END_TEST
 
 /* filesafe.c invariant 4: within one load a directory that passed is
- * not walked again; nothing is remembered past the load. */
+ * not walked again, nor are its ancestors from a chain below it; each
+ * directory below the remembered one still is; nothing is remembered
+ * past the load. */
 START_TEST(test_filesafe_memo_scope)
 {
 	struct rg_err e;
-	char fd[4096];
+	char fd[4096], sub[4200];
 	char *top;
 
 	TU_NEED_ROOT();
 	top = confdir(fd, sizeof(fd));
+	snprintf(sub, sizeof(sub), "%s/sub", fd);
+	ck_assert_int_eq(mkdir(sub, 0777), 0);
+	ck_assert_int_eq(chmod(sub, 0777), 0);
 	filesafe_memo_begin();
 	ck_assert_int_eq(filesafe_check_dir(top, &e), 0);
 	ck_assert_int_eq(chmod(top, 0777), 0);
 	ck_assert_int_eq(filesafe_check_dir(top, &e), 0);	/* remembered */
-	/* a directory not checked yet is walked: top is in its chain */
+	/* fd is walked, and its walk stops at top, remembered */
+	ck_assert_int_eq(filesafe_check_dir(fd, &e), 0);
+	/* below the remembered directories, each one is examined */
+	ck_assert_int_eq(filesafe_check_dir(sub, &e), -1);
+	ck_assert_ptr_nonnull(strstr(e.msg, "writable by others"));
+	ck_assert_ptr_nonnull(strstr(e.file, "/sub"));
+	ck_assert_int_eq(chmod(sub, 0755), 0);
+	ck_assert_int_eq(filesafe_check_dir(sub, &e), 0);
+	filesafe_memo_end();
+	/* a new load walks fd's whole chain again, top included */
 	ck_assert_int_eq(filesafe_check_dir(fd, &e), -1);
 	ck_assert_ptr_nonnull(strstr(e.msg, "writable by others"));
-	filesafe_memo_end();
 	ck_assert_int_eq(filesafe_check_dir(top, &e), -1);
 	ck_assert_ptr_nonnull(strstr(e.msg, "writable by others"));
 	/* outside a load nothing is remembered */
