@@ -97,6 +97,18 @@ t_broker_reply_after_the_last_process() {
 		fail "no exit record for the first run: $(cat "$SCRATCH/audit.jsonl")"
 }
 
+# Without a sandbox the command's session is killed at its end; a child
+# that left the session (setsid) is re-parented to the daemon, a
+# subreaper, which kills it before the reply: nothing outlives it.
+t_broker_stray_killed_before_reply() {
+	broker_up
+	run $R sh -c 'setsid sleep 38 & sleep 0.2; exit 4'
+	expect_status 4
+	! pgrep -f '^sleep 38$' >/dev/null ||
+		fail "a process that left the session outlived the reply"
+	expect_serving
+}
+
 t_broker_denials() {
 	broker_up
 	run $R rm -rf /
