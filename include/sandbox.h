@@ -94,6 +94,11 @@ int sandbox_prepare(const struct sbx_profile *sbx, struct sbx_prepared *p,
 /* Free the program, close and remove the cgroup. Idempotent. */
 void sandbox_release(struct sbx_prepared *p);
 
+/* enter.c, invariant 8: note which signals are not SIG_DFL now; every
+ * later child resets only those. For a process that changes no
+ * disposition after the call (rootgated, once set up). */
+void sbx_signals_note(void);
+
 /*
  * For a long-lived parent (rootgated): make the minimal /dev and an
  * empty directory mask once, as detached read-only mounts that every

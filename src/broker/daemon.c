@@ -1630,6 +1630,9 @@ setup_fds(struct broker *b)
 		return blog(LOG_ERR, "unable to set up the event loop: %s",
 		    strerror(errno)), -1;
 	signal(SIGPIPE, SIG_IGN);
+	/* the last disposition the daemon sets: its children reset only
+	 * what is not SIG_DFL now (enter.c, invariant 8) */
+	sbx_signals_note();
 	if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0)	/* invariant 7 */
 		return blog(LOG_ERR, "unable to become subreaper: %s",
 		    strerror(errno)), -1;
