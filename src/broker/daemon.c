@@ -64,6 +64,10 @@
  *    ordinary path. A parked init holds nothing of the daemon's but its
  *    control socket and status pipe, counts as no running command, and
  *    is never taken for a stray. prepared-inits = no turns this off.
+ * 12. ACCEPT is owed, not sent, when a command starts: it goes out
+ *    ACCEPT_DELAY_MS later, or, when the command ends sooner, in the
+ *    same send as the EXIT, so a short command's client wakes once, not
+ *    twice (the order, ACCEPT then EXIT, is the protocol's either way).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -109,6 +113,7 @@
 #define DEF_REQUEST_MS		5000
 #define DEF_IDLE_MS		60000
 #define SWEEP_EVERY_MS		20
+#define ACCEPT_DELAY_MS		2	/* invariant 12 */
 #define DEF_CONNS_PER_CALLER	256
 #define DEF_SHUTDOWN_MS		10000
 #define DEF_SOCKET_MODE		0660
@@ -166,6 +171,8 @@ struct conn {
 				   byte or the connection, idle-timeout
 				   after a reply; else -1 */
 	struct polref *pol;	/* CS_WAIT, CS_RUN */
+	int64_t accept_due;	/* CS_RUN: when the owed ACCEPT goes out;
+				   -1 once sent, or none owed */
 	struct decision d;
 	bool decided;
 	struct audit_caller ac;
@@ -685,6 +692,27 @@ send_msg(struct conn *c, enum proto_type t, uint32_t n1, uint32_t n2,
 	return send_frame(c, buf, len);
 }
 
+/* Invariant 12: the ACCEPT still owed, if any, then the reply frame, in
+ * one send. */
+static int
+send_reply(struct conn *c, enum proto_type t, uint32_t n1, uint32_t n2,
+    const char *text)
+{
+	unsigned char buf[2 * PROTO_HDR_LEN + PROTO_MAX_TEXT];
+	size_t off = 0, len;
+
+	if (c->accept_due >= 0) {
+		if (proto_encode_msg(PT_ACCEPT, 0, 0, NULL, buf, sizeof(buf),
+		    &off) != PROTO_OK)
+			return -1;
+		c->accept_due = -1;
+	}
+	if (proto_encode_msg(t, n1, n2, text, buf + off, sizeof(buf) - off,
+	    &len) != PROTO_OK)
+		return -1;
+	return send_frame(c, buf, off + len);
+}
+
 /* Invariant 6 */
 static void
 conn_error(struct broker *b, struct conn *c, const char *why)
@@ -759,8 +787,7 @@ conn_start(struct broker *b, struct conn *c)
 	close_fds(c);		/* the child has its own copies */
 	c->st = CS_RUN;
 	b->nrunning++;
-	if (send_msg(c, PT_ACCEPT, 0, 0, NULL) < 0)
-		conn_kill(b, c);	/* orphan now, if it runs */
+	c->accept_due = now_ms() + ACCEPT_DELAY_MS;	/* invariant 12 */
 	if (rc < 0) {		/* not started: the reason is in r */
 		job_done(b, c, &r);
 		return;
@@ -1034,7 +1061,7 @@ job_reply(struct broker *b, struct conn *c, const struct job_report *r)
 		    strerror(errno));
 	c->st = CS_WAIT;	/* not running: conn_kill unlinks it */
 	/* an orphaned client, or one that cannot take its reply, is done */
-	if (c->orphan || send_msg(c, PT_EXIT, (uint32_t)r->out.status,
+	if (c->orphan || send_reply(c, PT_EXIT, (uint32_t)r->out.status,
 	    (uint32_t)r->out.wstatus, r->msg) < 0)
 		conn_kill(b, c);
 	else
@@ -1214,6 +1241,7 @@ conn_new(struct broker *b, int fd)
 	c->fd = fd;
 	c->deadline = now_ms() + conf_or(bconf(b)->request_timeout_ms,
 	    DEF_REQUEST_MS);
+	c->accept_due = -1;
 	c->ev_sock = (struct evtag){ EV_SOCK, c, NULL, NULL };
 	c->ev_job = (struct evtag){ EV_JOB, c, NULL, NULL };
 	c->ev_jobst = (struct evtag){ EV_JOBST, c, NULL, NULL };
@@ -1331,6 +1359,15 @@ on_timers(struct broker *b)
 		}
 		if (t >= 0 && (next < 0 || t < next))
 			next = t;
+		if (c->st != CS_RUN || c->accept_due < 0)
+			continue;
+		if (c->accept_due <= now) {	/* invariant 12 */
+			c->accept_due = -1;
+			if (!c->orphan && send_msg(c, PT_ACCEPT, 0, 0, NULL) < 0)
+				conn_kill(b, c);	/* orphan now: it stays
+							   linked, as CS_RUN */
+		} else if (next < 0 || c->accept_due < next)
+			next = c->accept_due;
 	}
 	for (struct tail *tl = b->tails; tl != NULL; tl = tl->next) {
 		int64_t t = job_deadline(&tl->j);

@@ -1,11 +1,14 @@
 #!/usr/bin/env python3
 # rawframe.py SOCK CASE - send one hostile frame to rootgated and print
 # its reply: "error: TEXT" for PT_ERROR, "type N: TEXT" otherwise, or
-# "closed" when the daemon closed without a reply.
+# "closed" when the daemon closed without a reply. The cases "short" and
+# "long" send a valid request (true; sleep 2) and print the reply frames'
+# types in order, each with the seconds since the request was sent.
 import os
 import socket
 import struct
 import sys
+import time
 
 MAGIC, VERSION = 0x31424752, 1
 PT_REQUEST, PT_SIGNAL, PT_ERROR = 1, 2, 6
@@ -20,11 +23,47 @@ def request(argv, cwd="/", env=()):
     return hdr(PT_REQUEST, len(argv), len(env), len(body)) + body, body
 
 
+def recv_exact(s, n):
+    data = b""
+    while len(data) < n:
+        chunk = s.recv(n - len(data))
+        if not chunk:
+            return None
+        data += chunk
+    return data
+
+
+def frames(s, argv):
+    """A valid request; its reply frames as 'TYPE@SECONDS ...'."""
+    frame, _ = request(argv)
+    t0 = time.monotonic()
+    s.sendmsg([frame], [(socket.SOL_SOCKET, socket.SCM_RIGHTS,
+                         struct.pack("3i", 0, 1, 2))])
+    out = []
+    while True:
+        h = recv_exact(s, 20)
+        if h is None:
+            out.append("closed")
+            break
+        _, _, t, _, _, length = struct.unpack("<IHHIII", h)
+        if length and recv_exact(s, length) is None:
+            out.append("closed")
+            break
+        out.append("%d@%.3f" % (t, time.monotonic() - t0))
+        if t != 3:
+            break
+    print(" ".join(out))
+
+
 def main():
     path, case = sys.argv[1], sys.argv[2]
     s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    s.settimeout(5)
+    s.settimeout(10 if case in ("short", "long") else 5)
     s.connect(path)
+    if case in ("short", "long"):
+        frames(s, ["/usr/bin/true"] if case == "short" else
+               ["/usr/bin/sleep", "2"])
+        return
     fds = [0, 1, 2]
     frame, body = request(["/usr/bin/true"])
     if case == "truncated":

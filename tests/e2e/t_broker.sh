@@ -221,6 +221,27 @@ t_broker_concurrent_200() {
 	done
 }
 
+# ACCEPT then EXIT, always (doc/protocol.md); the daemon owes the ACCEPT
+# for ACCEPT_DELAY_MS (daemon.c, invariant 12), so a command still
+# running then gets it while it runs - here long before its EXIT - and
+# one that ended sooner gets both frames together.
+t_broker_accept_then_exit() {
+	broker_up
+	out=$(rawclient short) || fail "short: $out"
+	case $out in
+	"3@"*" 5@"*) ;;
+	*) fail "true: not ACCEPT then EXIT: $out" ;;
+	esac
+	out=$(rawclient long) || fail "long: $out"
+	set -- $out
+	[ $# -eq 2 ] && [ "${1%@*}" = 3 ] && [ "${2%@*}" = 5 ] ||
+		fail "sleep 2: not ACCEPT then EXIT: $out"
+	# ACCEPT within a second of the start, EXIT after the two seconds
+	awk -v a="${1#*@}" -v e="${2#*@}" 'BEGIN { exit !(a < 1 && e >= 1.9) }' ||
+		fail "sleep 2: ACCEPT was not sent while it ran: $out"
+	expect_serving
+}
+
 t_broker_malformed_frames() {
 	broker_up
 	for c in truncated oversized version garbage nofds toomanyfds \
