@@ -162,8 +162,17 @@ run_child_keep(const struct run_request *req,
 	return rc;
 }
 
-/* What both entry points do first; on failure out->status says 125 or
- * 96 and nothing is left open. */
+/* What every entry point does first: an empty outcome (125 until the
+ * run says otherwise), the request checked. */
+static int
+run_begin(const struct run_request *req, struct run_outcome *out,
+    struct rg_err *err)
+{
+	memset(out, 0, sizeof(*out));
+	out->status = RG_EXIT_INTERNAL;
+	return check_request(req, err);
+}
+
 /* The checked executable, opened: its fd, or -1 with out->status 96
  * when it vanished or changed (run.h), else left as it was. */
 static int
@@ -177,14 +186,12 @@ open_exec(const struct run_request *req, struct run_outcome *out,
 	return fd;
 }
 
+/* After run_begin: the executable opened and the sandbox prepared; on
+ * failure out->status says 125 or 96 and nothing is left open. */
 static int
 run_prepare(const struct run_request *req, struct sbx_prepared *prep,
     int *execfd, struct run_outcome *out, struct rg_err *err)
 {
-	memset(out, 0, sizeof(*out));
-	out->status = RG_EXIT_INTERNAL;
-	if (check_request(req, err) < 0)
-		return -1;
 	if ((*execfd = open_exec(req, out, err)) < 0)
 		return -1;
 	if (sandbox_prepare(req->sbx, prep, out->warning,
@@ -216,7 +223,8 @@ run_command(const struct run_request *req, struct run_outcome *out,
 	uint64_t t0 = now_us();
 	int execfd, rc;
 
-	if (run_prepare(req, &prep, &execfd, out, err) < 0)
+	if (run_begin(req, out, err) < 0 ||
+	    run_prepare(req, &prep, &execfd, out, err) < 0)
 		return -1;
 	if (req->sbx->keep_descendants)
 		rc = run_child_keep(req, &prep, execfd, out, err);
@@ -242,8 +250,8 @@ forwarded_blocked(struct rg_err *err)
 	return 0;
 }
 
-/* What run_start and run_start_parked do first: an empty job and
- * outcome (125 until the run says otherwise), the request checked. */
+/* What run_start and run_start_parked do first: an empty job, then
+ * run_begin. */
 static int
 job_open(const struct run_request *req, struct run_job *j,
     struct run_outcome *out, struct rg_err *err)
@@ -251,9 +259,7 @@ job_open(const struct run_request *req, struct run_job *j,
 	memset(j, 0, sizeof(*j));
 	j->c.pidfd = j->c.statusfd = j->prep.cgroup_fd = -1;
 	j->t0 = now_us();
-	memset(out, 0, sizeof(*out));
-	out->status = RG_EXIT_INTERNAL;
-	return check_request(req, err);
+	return run_begin(req, out, err);
 }
 
 /* ... and last, once j->c is the started child. */
