@@ -26,6 +26,11 @@
  * 3. Watches are added before the generation an init is made at is
  *    read, and never removed while the daemon runs (they are per
  *    directory, shared by profiles, and few).
+ * 4. A caller may wait for mount changes itself (mfd in an epoll, with
+ *    EPOLLPRI): the poll that reports an event also takes it, so
+ *    fswatch_gen() would not see it again, and the caller calls
+ *    fswatch_changed() for each report. Whichever poll takes an event,
+ *    the generation rises.
  */
 #ifndef ROOTGATE_FSWATCH_H
 #define ROOTGATE_FSWATCH_H
@@ -46,6 +51,13 @@ void fswatch_close(struct fswatch *w);
 
 /* The current generation (invariant 1). */
 uint64_t fswatch_gen(struct fswatch *w);
+
+/* A change the caller saw on mfd itself (invariant 4). */
+void fswatch_changed(struct fswatch *w);
+
+/* Has the mount table changed (only that: no inotify)? 1 (the
+ * generation risen), or 0. */
+int fswatch_mounts(struct fswatch *w);
 
 /*
  * Watch the directories above every path sbx's mount layout covers or

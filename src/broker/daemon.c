@@ -60,14 +60,25 @@
  *    on reload, on shutdown, and whenever it may no longer be what a
  *    fresh init would be: the daemon's mount table or a directory above
  *    one of the profile's mount points changed (fswatch.h), or the host
- *    name. Then, or when the hand-off fails, the request takes the
- *    ordinary path. A parked init holds nothing of the daemon's but its
- *    control socket and status pipe, counts as no running command, and
- *    is never taken for a stray. prepared-inits = no turns this off.
+ *    name, seen at the profile's next request. A change of the mount
+ *    table discards every one at once, when the loop sees it (on_mounts):
+ *    an init's copy of the old table would keep a file system that the
+ *    host unmounted busy. Then, or when the hand-off fails, the request
+ *    takes the ordinary path. A parked init holds nothing of the
+ *    daemon's but its control socket and status pipe, counts as no
+ *    running command, and is never taken for a stray. prepared-inits =
+ *    no turns this off.
  * 12. ACCEPT is owed, not sent, when a command starts: it goes out
  *    ACCEPT_DELAY_MS later, or, when the command ends sooner, in the
  *    same send as the EXIT, so a short command's client wakes once, not
  *    twice (the order, ACCEPT then EXIT, is the protocol's either way).
+ * 13. After a change of the mount table, no command starts until every
+ *    prepared init that held a copy of the old table has been reaped
+ *    (its namespace torn down: a few milliseconds after the SIGKILL),
+ *    or PIN_WAIT_MS has passed (logged). A caller that unmounts through
+ *    the daemon and then removes the device through it (umount, then
+ *    lvremove) never finds the device held by one. The change is looked
+ *    for at each allowed request (one poll), besides the loop's watch.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -125,9 +136,10 @@
 #define PARK_AGE_MS		10000
 #define PARK_FAILS		3	/* early deaths before giving up */
 #define PARK_PROFILES		64	/* profiles remembered per policy */
+#define PIN_WAIT_MS		2000	/* invariant 13: at most this long */
 
 enum ev_kind { EV_LISTEN, EV_SIGNAL, EV_SOCK, EV_JOB, EV_JOBST, EV_TAIL,
-	EV_PARK };
+	EV_PARK, EV_MOUNTS };
 
 struct conn;
 struct tail;
@@ -208,6 +220,7 @@ struct parked {
 	struct utsname uts;	/* the names its UTS namespace copied */
 	int64_t made_ms;
 	enum park_state st;
+	bool pin;		/* holds a copy of an older mount table */
 	struct evtag ev;
 };
 
@@ -231,10 +244,12 @@ struct broker {
 	int64_t stop_deadline;
 	bool sweeping;		/* invariant 7: strays remain ... */
 	int64_t next_sweep;	/* ... look again at this time */
-	struct evtag ev_listen, ev_signal;
+	struct evtag ev_listen, ev_signal, ev_mounts;
 	struct parked *parked;	/* invariant 11 */
 	struct parked *dead_parked;
 	size_t nparked;		/* not dying */
+	size_t npins;		/* invariant 13: parked with pin, not reaped */
+	int64_t pin_deadline;	/* ... requests wait for them until then */
 	struct fswatch fsw;
 	bool fsw_ok;
 	unsigned park_fails;	/* early deaths, in a row */
@@ -396,6 +411,18 @@ park_failed(struct broker *b, struct parked *pk)
 	run_parked_discard(&pk->rp);
 }
 
+static void start_waiting(struct broker *b);
+
+/* Invariant 13: one init that held an old mount table is gone. */
+static void
+unpinned(struct broker *b)
+{
+	if (--b->npins > 0)
+		return;
+	b->pin_deadline = -1;
+	start_waiting(b);
+}
+
 /* Its pidfd is readable: reap it. */
 static void
 on_parked(struct broker *b, struct parked *pk)
@@ -414,6 +441,8 @@ on_parked(struct broker *b, struct parked *pk)
 	close(pk->rp.p.pidfd);
 	pk->rp.p.pidfd = -1;
 	park_unlink(b, pk);
+	if (pk->pin)
+		unpinned(b);
 }
 
 /* The profile's entry in b->profiles, made (its paths watched) on
@@ -521,6 +550,33 @@ park_find(struct broker *b, const struct conn *c)
 		if (q->gen != gen || q == pk)
 			park_discard(b, q);
 	return NULL;
+}
+
+/* The daemon's mount table changed (its descriptor is in the epoll,
+ * which takes the event: fswatch.h, invariant 4). Every prepared init
+ * holds a copy of the old table, and a copy keeps a file system that the
+ * host has since unmounted alive, its block device open: lvremove,
+ * cryptsetup close, mkfs would find it busy. So all are discarded now,
+ * not at their profile's next request or after PARK_AGE_MS. */
+static void
+mounts_changed(struct broker *b)
+{
+	for (struct parked *pk = b->parked; pk != NULL; pk = pk->next) {
+		park_discard(b, pk);
+		if (!pk->pin) {		/* invariant 13 */
+			pk->pin = true;
+			b->npins++;
+		}
+	}
+	if (b->npins > 0 && b->pin_deadline < 0)
+		b->pin_deadline = now_ms() + PIN_WAIT_MS;
+}
+
+static void
+on_mounts(struct broker *b)
+{
+	fswatch_changed(&b->fsw);
+	mounts_changed(b);
 }
 
 /* Start c's job on a prepared init if there is one: as job_start, or 1
@@ -764,7 +820,8 @@ slot_free(const struct broker *b, const struct conn *c)
 {
 	const struct broker_conf *bc = bconf(b);
 
-	return b->nrunning < conf_or(bc->max_children, DEF_MAX_CHILDREN) &&
+	return b->npins == 0 &&	/* invariant 13 */
+	    b->nrunning < conf_or(bc->max_children, DEF_MAX_CHILDREN) &&
 	    running_for(b, c->peer.uid) < conf_or(bc->max_per_caller,
 	    DEF_MAX_PER_CALLER);
 }
@@ -877,6 +934,10 @@ conn_decide(struct broker *b, struct conn *c, const struct proto_request *r)
 	c->nrfds = PROTO_NFDS;
 	c->nfds = 0;
 	c->st = CS_WAIT;
+	/* invariant 13: a change made before the request, whatever order
+	 * the loop would see the two in */
+	if (b->fsw_ok && fswatch_mounts(&b->fsw))
+		mounts_changed(b);
 	if (slot_free(b, c))
 		conn_start(b, c);
 	return;
@@ -1381,6 +1442,16 @@ on_timers(struct broker *b)
 		if (t >= 0 && (next < 0 || t < next))
 			next = t;
 	}
+	if (b->npins > 0 && b->pin_deadline <= now) {
+		blog(LOG_WARNING, "prepared inits killed %d ms ago are still "
+		    "there; starting the waiting requests", PIN_WAIT_MS);
+		for (struct parked *pk = b->parked; pk != NULL; pk = pk->next)
+			pk->pin = false;
+		b->npins = 0;
+		b->pin_deadline = -1;
+		start_waiting(b);
+	} else if (b->npins > 0 && (next < 0 || b->pin_deadline < next))
+		next = b->pin_deadline;
 	for (struct parked *pk = b->parked; pk != NULL; pk = pk->next) {
 		int64_t t = pk->made_ms + PARK_AGE_MS;
 
@@ -1466,6 +1537,9 @@ dispatch(struct broker *b, const struct epoll_event *e)
 	case EV_PARK:
 		if (t->pk->st != PK_GONE)
 			on_parked(b, t->pk);
+		break;
+	case EV_MOUNTS:
+		on_mounts(b);
 		break;
 	default:
 		break;
@@ -1683,6 +1757,15 @@ setup_fds(struct broker *b)
 	    epoll_ctl(b->ep, EPOLL_CTL_ADD, b->lfd, &ev) < 0)
 		return blog(LOG_ERR, "unable to watch the socket: %s",
 		    strerror(errno)), -1;
+	/* invariant 11: a changed mount table discards them at once */
+	b->ev_mounts = (struct evtag){ EV_MOUNTS, NULL, NULL, NULL };
+	ev.events = EPOLLPRI;
+	ev.data.ptr = &b->ev_mounts;
+	if (b->fsw_ok && epoll_ctl(b->ep, EPOLL_CTL_ADD, b->fsw.mfd, &ev) < 0) {
+		blog(LOG_NOTICE, "no prepared inits: unable to watch the "
+		    "mount table: %s", strerror(errno));
+		b->fsw_ok = false;
+	}
 	return 0;
 }
 
@@ -1743,7 +1826,7 @@ int
 broker_daemon_run(const struct broker_opts *o)
 {
 	struct broker b = { .o = o, .ep = -1, .lfd = -1, .sfd = -1,
-	    .fsw = { -1, -1, 0 } };
+	    .fsw = { -1, -1, 0 }, .pin_deadline = -1 };
 	const char *path;
 
 	log_stderr = o->foreground;

@@ -71,6 +71,23 @@ fswatch_gen(struct fswatch *w)
 	return w->gen;
 }
 
+void
+fswatch_changed(struct fswatch *w)
+{
+	w->gen++;
+}
+
+int
+fswatch_mounts(struct fswatch *w)
+{
+	struct pollfd p = { w->mfd, POLLPRI, 0 };
+
+	if (poll(&p, 1, 0) == 0)
+		return 0;
+	w->gen++;	/* a change, or a failed poll: cannot tell */
+	return 1;
+}
+
 /* Invariant 2: file systems whose changes may come from elsewhere. */
 static int
 remote_fs(long type)

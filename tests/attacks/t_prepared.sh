@@ -49,6 +49,33 @@ pp_mount_seen() {
 	umount "$1" || fail "umount"
 }
 
+# pp_read_m_up [RULES] : the daemon with a rule that reads
+# SCRATCH/m/file (and RULES, more filter text); SCRATCH/m made, and
+# unmounted at the end
+pp_read_m_up() {
+	attack_broker_up <<P
+[probe-read]
+exec = @SCRATCH@/bin/rg-probe
+args = read @SCRATCH@/m/file
+callers = @USER@
+${1:-}
+P
+	mkdir "$SCRATCH/m"
+	trap 'umount -l "$SCRATCH/m" 2>/dev/null || true; attack_broker_down' EXIT
+}
+
+# pp_read_mounted MOUNT-ARGS... : mount MOUNT-ARGS on SCRATCH/m, put a
+# file there and read it through the daemon; pk the prepared init that
+# request leaves
+pp_read_mounted() {
+	mount "$@" "$SCRATCH/m" || fail "mount"
+	echo hello > "$SCRATCH/m/file"
+	run $R rg-probe read "$SCRATCH/m/file"
+	expect_status 0
+	[ "$(pp_val read)" = hello ] || fail "read=$(pp_val read)"
+	pk=$(pp_parked)
+}
+
 # pp_gone PID : the prepared init PID was discarded: killed and reaped
 pp_gone() {
 	_i=0
@@ -171,14 +198,7 @@ P
 # A file system mounted on the host after the init was made (Nova mounts
 # a volume, then runs a command on it): visible to the next command.
 t_prepared_host_mount() {
-	attack_broker_up <<P
-[probe-read]
-exec = @SCRATCH@/bin/rg-probe
-args = read @SCRATCH@/m/file
-callers = @USER@
-P
-	mkdir "$SCRATCH/m"
-	trap 'umount -l "$SCRATCH/m" 2>/dev/null || true; attack_broker_down' EXIT
+	pp_read_m_up
 	pp_mount_seen "$SCRATCH/m" mounted
 }
 
@@ -206,6 +226,65 @@ P
 	[ "$(readlink "/proc/$DPID/ns/mnt")" != "$(readlink /proc/self/ns/mnt)" ] ||
 		fail "the daemon shares the test's mount namespace"
 	pp_mount_seen "$SCRATCH/sh/sub" propagated
+}
+
+# A prepared init holds a copy of the mount table it was made from, and
+# a copy keeps a file system alive after the host unmounted it: its
+# block device stays open (lvremove, cryptsetup close, mkfs: "in use").
+# The daemon discards every prepared init as soon as its mount table
+# changes, without waiting for a request (before, the copy lived until
+# the profile's next request or PARK_AGE_MS, 10 s).
+t_prepared_unmount_releases() {
+	pp_read_m_up
+	src=rgpin$$
+	pp_read_mounted -t tmpfs -o size=64k "$src"
+	grep -q " - tmpfs $src " "/proc/$pk/mountinfo" ||
+		fail "the prepared init has no copy of the mount"
+	umount "$SCRATCH/m" || fail "umount"
+	pp_gone "$pk"
+	[ -z "$(daemon_parked)" ] || fail "another one was made"
+}
+
+# The same through the daemon, as Nova would do it: unmount a volume,
+# then a command that needs its block device released (lvremove,
+# cryptsetup close), two requests. The second starts only once every
+# prepared init that held the old table is reaped (daemon.c, invariant
+# 13): its O_EXCL open of the device (what mkfs and LVM do) succeeds.
+# Five rounds; a loop device holds the file system.
+t_prepared_unmount_then_request() {
+	command -v losetup >/dev/null || skip "losetup missing"
+	command -v mkfs.ext4 >/dev/null || skip "mkfs.ext4 missing"
+	pp_read_m_up "
+[umount]
+exec = /usr/bin/umount
+args = @SCRATCH@/m
+sandbox = off
+callers = @USER@
+
+[excl]
+exec = @SCRATCH@/bin/rg-probe
+args = excl /dev/loop<n>
+<n> = int 0..4095
+sandbox = off
+callers = @USER@"
+	truncate -s 16M "$SCRATCH/img" || fail "truncate"
+	mkfs.ext4 -q "$SCRATCH/img" || fail "mkfs.ext4"
+	dev=$(losetup -f --show "$SCRATCH/img" 2>/dev/null) ||
+		skip "no loop device here (the check needs a block device)"
+	trap 'umount -l "$SCRATCH/m" 2>/dev/null || true
+	    losetup -d "$dev" 2>/dev/null || true; attack_broker_down' EXIT
+	i=0
+	while [ $i -lt 5 ]; do
+		pp_read_mounted "$dev"
+		run $R umount "$SCRATCH/m"
+		expect_status 0
+		run $R rg-probe excl "$dev"
+		expect_status 0
+		[ "$(pp_val excl)" = OK ] ||
+			fail "round $i: the unmounted device is still held: excl=$(pp_val excl)"
+		pp_gone "$pk"
+		i=$((i + 1))
+	done
 }
 
 # The host name changed after the init copied it into its UTS namespace:

@@ -43,6 +43,8 @@
  *   kill PID              kill(PID, 0): kill=OK or the errno name
  *   exec PATH ARG...      execv PATH (argv[0] = PATH); exec=errno if not
  *   spin                  burn CPU until killed
+ *   excl DEV              open DEV with O_EXCL (a block device: fails
+ *                         EBUSY while mounted anywhere): excl=OK or errno
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -747,6 +749,14 @@ probe_main(int argc, char **argv)
 	}
 	if (strcmp(m, "spin") == 0)
 		return spin();
+	if (strcmp(m, "excl") == 0 && argc > 2) {
+		int fd = open(argv[2], O_RDONLY | O_EXCL | O_CLOEXEC);
+
+		res("excl", fd);
+		if (fd >= 0)
+			close(fd);
+		return 0;
+	}
 	fprintf(stderr, "rg-probe: unknown mode %s\n", m);
 	return 2;
 }

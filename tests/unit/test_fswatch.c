@@ -84,6 +84,22 @@ watch(struct fswatch *w, const char *rel)
 	return fswatch_path(w, p);
 }
 
+/* A mount namespace of our own (the test's forked process: never the
+ * runner's), so the host's table stays as it was. As root (the test
+ * checks: TU_NEED_ROOT returns from its caller). */
+static void
+own_mount_ns(void)
+{
+	const char *fork_mode = getenv("CK_FORK");
+
+	if (fork_mode != NULL && strcmp(fork_mode, "no") == 0)
+		ck_abort_msg("a mount test needs Check's fork (CK_FORK)");
+	ck_assert_int_eq(unshare(CLONE_NEWNS), 0);
+	/* source and type are ignored here; named, not NULL, for memcheck */
+	ck_assert_int_eq(mount("none", "/", "none", MS_REC | MS_PRIVATE,
+	    NULL), 0);
+}
+
 /* A rename over a watched path's entry (useradd's new /etc/shadow), its
  * creation, its removal: each one change; nothing between them. */
 START_TEST(t_entries)
@@ -162,17 +178,8 @@ START_TEST(t_mounts)
 	char p[512];
 	uint64_t g;
 
-	const char *fork_mode = getenv("CK_FORK");
-
 	TU_NEED_ROOT();
-	/* a namespace of our own (the test's forked process: never the
-	 * runner's), so the host's table stays as it was */
-	if (fork_mode != NULL && strcmp(fork_mode, "no") == 0)
-		ck_abort_msg("t_mounts needs Check's fork (CK_FORK)");
-	ck_assert_int_eq(unshare(CLONE_NEWNS), 0);
-	/* source and type are ignored here; named, not NULL, for memcheck */
-	ck_assert_int_eq(mount("none", "/", "none", MS_REC | MS_PRIVATE,
-	    NULL), 0);
+	own_mount_ns();
 	ck_assert_int_eq(fswatch_open(&w), 0);
 	g = fswatch_gen(&w);
 	snprintf(p, sizeof(p), "%s/other", top);
@@ -181,6 +188,38 @@ START_TEST(t_mounts)
 	ck_assert_uint_eq(fswatch_gen(&w), g + 1);
 	ck_assert_int_eq(umount(p), 0);
 	ck_assert_uint_eq(fswatch_gen(&w), g + 2);
+	fswatch_close(&w);
+}
+END_TEST
+
+/* Invariant 4: fswatch_mounts sees mount changes only, and takes each
+ * once; a change taken elsewhere (rootgated's epoll) is counted by
+ * fswatch_changed. */
+START_TEST(t_mounts_only)
+{
+	struct fswatch w;
+	char p[512];
+	uint64_t g;
+
+	TU_NEED_ROOT();
+	own_mount_ns();
+	ck_assert_int_eq(fswatch_open(&w), 0);
+	ck_assert_int_eq(watch(&w, "etc/shadow"), 0);
+	g = fswatch_gen(&w);
+	ck_assert_int_eq(fswatch_mounts(&w), 0);
+	put("etc/shadow");	/* a directory change: not a mount */
+	ck_assert_int_eq(fswatch_mounts(&w), 0);
+	ck_assert_uint_eq(fswatch_gen(&w), g + 1);
+	snprintf(p, sizeof(p), "%s/other", top);
+	ck_assert_int_eq(mount("tmpfs", p, "tmpfs", 0, "size=64k"), 0);
+	ck_assert_int_eq(fswatch_mounts(&w), 1);
+	ck_assert_int_eq(fswatch_mounts(&w), 0);
+	ck_assert_uint_eq(fswatch_gen(&w), g + 2);
+	fswatch_changed(&w);
+	ck_assert_uint_eq(fswatch_gen(&w), g + 3);
+	ck_assert_int_eq(umount(p), 0);
+	ck_assert_int_eq(fswatch_mounts(&w), 1);
+	ck_assert_uint_eq(fswatch_gen(&w), g + 4);
 	fswatch_close(&w);
 }
 END_TEST
@@ -248,6 +287,7 @@ suite_fswatch(void)
 	tcase_add_test(tc, t_missing_and_ancestors);
 	tcase_add_test(tc, t_link_target);
 	tcase_add_test(tc, t_mounts);
+	tcase_add_test(tc, t_mounts_only);
 	tcase_add_test(tc, t_profile);
 	tcase_add_test(tc, t_refused_not_watched);
 	suite_add_tcase(s, tc);
