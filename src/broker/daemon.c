@@ -73,9 +73,11 @@
  *    same send as the EXIT, so a short command's client wakes once, not
  *    twice (the order, ACCEPT then EXIT, is the protocol's either way).
  * 13. After a change of the mount table, no command starts until every
- *    prepared init that held a copy of the old table has been reaped
- *    (its namespace torn down: a few milliseconds after the SIGKILL),
- *    or PIN_WAIT_MS has passed (logged). A caller that unmounts through
+ *    prepared init and every tail (9) that held a copy of the old table
+ *    has been reaped (its namespace torn down: a few milliseconds after
+ *    the SIGKILL or the command's end), or PIN_WAIT_MS has passed
+ *    (logged). A command still running keeps its copy until it ends:
+ *    no request waits for it. A caller that unmounts through
  *    the daemon and then removes the device through it (umount, then
  *    lvremove) never finds the device held by one. The change is looked
  *    for at each allowed request (one poll), besides the loop's watch.
@@ -202,6 +204,7 @@ struct tail {
 	struct tail *next, *prev;
 	struct job j;
 	uid_t uid;		/* the caller's: it counts as theirs */
+	bool pin;		/* invariant 13: an older mount table */
 	struct evtag ev;
 };
 
@@ -248,7 +251,7 @@ struct broker {
 	struct parked *parked;	/* invariant 11 */
 	struct parked *dead_parked;
 	size_t nparked;		/* not dying */
-	size_t npins;		/* invariant 13: parked with pin, not reaped */
+	size_t npins;		/* invariant 13: inits with pin, not reaped */
 	int64_t pin_deadline;	/* ... requests wait for them until then */
 	struct fswatch fsw;
 	bool fsw_ok;
@@ -413,7 +416,8 @@ park_failed(struct broker *b, struct parked *pk)
 
 static void start_waiting(struct broker *b);
 
-/* Invariant 13: one init that held an old mount table is gone. */
+/* Invariant 13: one init that held an old mount table is gone (a
+ * prepared init, or a tail). */
 static void
 unpinned(struct broker *b)
 {
@@ -568,6 +572,11 @@ mounts_changed(struct broker *b)
 			b->npins++;
 		}
 	}
+	for (struct tail *t = b->tails; t != NULL; t = t->next)
+		if (!t->pin) {
+			t->pin = true;
+			b->npins++;
+		}
 	if (b->npins > 0 && b->pin_deadline < 0)
 		b->pin_deadline = now_ms() + PIN_WAIT_MS;
 }
@@ -1198,7 +1207,10 @@ on_tail(struct broker *b, struct tail *t)
 	t->next = b->dead_tails;	/* freed after the batch */
 	b->dead_tails = t;
 	b->nrunning--;
-	start_waiting(b);
+	if (t->pin)
+		unpinned(b);	/* starts the waiting requests */
+	else
+		start_waiting(b);
 }
 
 static bool sweep_strays(const struct broker *b);
@@ -1447,6 +1459,8 @@ on_timers(struct broker *b)
 		    "there; starting the waiting requests", PIN_WAIT_MS);
 		for (struct parked *pk = b->parked; pk != NULL; pk = pk->next)
 			pk->pin = false;
+		for (struct tail *t = b->tails; t != NULL; t = t->next)
+			t->pin = false;
 		b->npins = 0;
 		b->pin_deadline = -1;
 		start_waiting(b);
