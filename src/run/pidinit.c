@@ -31,7 +31,13 @@
  *    command's and can be reaped later. SPAWN_ST_WSTATUS when other
  *    processes remain: the kernel kills and reaps them when the init
  *    exits, before the supervisor can see that exit, which it must then
- *    wait for; so nothing outlives the run either way.
+ *    wait for; so nothing outlives the run either way. WSTATUS too when
+ *    the namespace's mount table changed after the init's layout (a
+ *    rule with CAP_SYS_ADMIN that mounted something): a file system
+ *    mounted there is released only by the teardown, and the caller
+ *    may need its device as soon as it has the status (lvremove). The
+ *    init watches that with a descriptor of its own mountinfo, opened
+ *    once its layout is done (mnt_fd; -1 if it could not be: WSTATUS).
  * 4. Set-up failures travel as in spawn.c. The command writes its own
  *    {stage, errno} record and exits 125; its copy of the pipe is
  *    CLOEXEC, so an exec that succeeds writes nothing. A failure of the
@@ -49,7 +55,8 @@
  *    and leaves only by exit_group.
  * 6. A prepared init (pidinit_park, spawn.h) runs the request-free half
  *    of its set-up first (sandbox_enter_init_layout), closes every
- *    descriptor but its control socket and status pipe, and blocks in
+ *    descriptor above 2 but its control socket, status pipe and
+ *    mountinfo (invariant 3, opened there), and blocks in
  *    one recvmsg. The request arrives whole in one SOCK_SEQPACKET
  *    message into static memory (argv and environment strings, the ids)
  *    with exactly four descriptors; anything else - truncated, too
@@ -60,8 +67,11 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -128,8 +138,28 @@ add_usage(struct spawn_status *st, const struct rusage *ru)
 		st->maxrss_kb = ru->ru_maxrss;
 }
 
+/* Invariant 3: the init's mountinfo, opened after its layout. */
+static int mnt_fd = -1;
+
+static void
+watch_mounts(void)
+{
+	mnt_fd = open("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC);
+}
+
+/* Has the mount table changed since watch_mounts (or can we not
+ * tell)? */
+static bool
+mounts_changed(void)
+{
+	struct pollfd p = { mnt_fd, POLLPRI, 0 };
+
+	return mnt_fd < 0 || poll(&p, 1, 0) != 0;
+}
+
 /* Invariant 3, the command reaped: reap what else has exited; DONE if
- * no child is left, WSTATUS if one still runs. */
+ * no child is left and the mount table is as the layout left it,
+ * WSTATUS otherwise. */
 static int
 command_reaped(int statusfd, struct spawn_status *st)
 {
@@ -138,7 +168,7 @@ command_reaped(int statusfd, struct spawn_status *st)
 
 	while ((p = wait4(-1, NULL, WNOHANG | __WALL, &ru)) > 0)
 		add_usage(st, &ru);
-	if (p < 0 && errno == ECHILD)
+	if (p < 0 && errno == ECHILD && !mounts_changed())
 		st->stage = SPAWN_ST_DONE;
 	else {
 		st->stage = SPAWN_ST_WSTATUS;
@@ -226,6 +256,7 @@ pidinit_main(const struct sbx_enter *e, int execfd, char *const *argv,
 
 	if (sandbox_enter_init(e, &stage, &errnum) < 0)
 		report(statusfd, (int32_t)stage, errnum, 125);
+	watch_mounts();
 	init_run(e, execfd, argv, envp, statusfd);
 }
 
@@ -265,7 +296,8 @@ pidinit_park(const struct sbx_enter *e, int ctlfd, int statusfd)
 {
 	struct sbx_enter re = *e;
 	enum sbx_stage stage;
-	int errnum, fds[4], keep[2];
+	int errnum, fds[4], keep[3];
+	size_t nkeep;
 	char comm[16] = "";
 	char **argv, **envp;
 	ssize_t n;
@@ -276,11 +308,17 @@ pidinit_park(const struct sbx_enter *e, int ctlfd, int statusfd)
 	(void)prctl(PR_SET_NAME, SPAWN_PARK_COMM, 0, 0, 0);
 	if (sandbox_enter_init_layout(e, &stage, &errnum) < 0)
 		report(statusfd, (int32_t)stage, errnum, 125);
+	/* invariant 3: from the end of the layout, off the request's path
+	 * (the namespace's propagation is private: nothing changes it
+	 * while parked) */
+	watch_mounts();
 	/* nothing of the daemon's while parked: not a client's socket,
 	 * whose end would outlive the daemon's close */
 	keep[0] = ctlfd;
 	keep[1] = statusfd;
-	if (sbx_fds_close_rest(keep, 2) < 0)
+	keep[2] = mnt_fd;
+	nkeep = mnt_fd >= 0 ? 3 : 2;
+	if (sbx_fds_close_rest(keep, nkeep) < 0)
 		report(statusfd, SBX_ST_FDS, errno, 125);
 	n = park_receive(ctlfd, fds);
 	if (n > 0)
@@ -297,7 +335,7 @@ pidinit_park(const struct sbx_enter *e, int ctlfd, int statusfd)
 	keep[1] = statusfd;
 	re.fds = fds + 1;
 	re.keep = keep;
-	re.nkeep = 2;
+	re.nkeep = nkeep;
 	/* closes the control socket with the rest */
 	if (sandbox_enter_init_request(&re, &stage, &errnum) < 0)
 		report(statusfd, (int32_t)stage, errnum, 125);

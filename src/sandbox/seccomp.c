@@ -264,6 +264,7 @@ sbx_seccomp_build_lib(const struct sbx_profile *sbx,
 static const uint32_t init_calls[] = {
 	__NR_rt_sigtimedwait, __NR_wait4, __NR_kill, __NR_write,
 	__NR_exit, __NR_exit_group, __NR_restart_syscall,
+	__NR_poll, __NR_ppoll,	/* its mountinfo (pidinit.c, invariant 3) */
 };
 
 #define NINIT	(sizeof(init_calls) / sizeof(init_calls[0]))

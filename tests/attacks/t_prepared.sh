@@ -76,6 +76,24 @@ pp_read_mounted() {
 	pk=$(pp_parked)
 }
 
+# pp_loopdev : dev, a loop device holding an empty ext4 file system,
+# detached (and SCRATCH/m unmounted) at the end. A machine may offer no
+# loop device (a container without /dev/loop-control): then the test
+# is reported skipped, even under CI=true, since nothing else can stand
+# in for a block device here; it is never counted as passed.
+pp_loopdev() {
+	command -v losetup >/dev/null || skip "losetup missing"
+	command -v mkfs.ext4 >/dev/null || skip "mkfs.ext4 missing"
+	truncate -s 16M "$SCRATCH/img" || fail "truncate"
+	mkfs.ext4 -q "$SCRATCH/img" || fail "mkfs.ext4"
+	if ! dev=$(losetup -f --show "$SCRATCH/img" 2>&1); then
+		echo "    SKIP: no loop device here ($dev)" >&2
+		exit 77
+	fi
+	trap 'umount -l "$SCRATCH/m" 2>/dev/null || true
+	    losetup -d "$dev" 2>/dev/null || true; attack_broker_down' EXIT
+}
+
 # pp_gone PID : the prepared init PID was discarded: killed and reaped
 pp_gone() {
 	_i=0
@@ -252,8 +270,6 @@ t_prepared_unmount_releases() {
 # 13): its O_EXCL open of the device (what mkfs and LVM do) succeeds.
 # Five rounds; a loop device holds the file system.
 t_prepared_unmount_then_request() {
-	command -v losetup >/dev/null || skip "losetup missing"
-	command -v mkfs.ext4 >/dev/null || skip "mkfs.ext4 missing"
 	pp_read_m_up "
 [umount]
 exec = /usr/bin/umount
@@ -267,12 +283,7 @@ args = excl /dev/loop<n>
 <n> = int 0..4095
 sandbox = off
 callers = @USER@"
-	truncate -s 16M "$SCRATCH/img" || fail "truncate"
-	mkfs.ext4 -q "$SCRATCH/img" || fail "mkfs.ext4"
-	dev=$(losetup -f --show "$SCRATCH/img" 2>/dev/null) ||
-		skip "no loop device here (the check needs a block device)"
-	trap 'umount -l "$SCRATCH/m" 2>/dev/null || true
-	    losetup -d "$dev" 2>/dev/null || true; attack_broker_down' EXIT
+	pp_loopdev
 	i=0
 	while [ $i -lt 5 ]; do
 		pp_read_mounted "$dev"
@@ -283,6 +294,41 @@ callers = @USER@"
 		[ "$(pp_val excl)" = OK ] ||
 			fail "round $i: the unmounted device is still held: excl=$(pp_val excl)"
 		pp_gone "$pk"
+		i=$((i + 1))
+	done
+}
+
+# A command that mounts a file system in its own namespace (a rule
+# granting CAP_SYS_ADMIN) and exits without unmounting it: the file
+# system lives until the namespace is torn down, after the command's
+# end. The daemon's early reply (daemon.c invariant 9) must not come
+# before that teardown, or the caller, acting on the status at once,
+# finds the device in use; the init reports the changed mount table
+# (pidinit.c invariant 3) and the reply waits for its exit. rg-probe
+# runs the client and opens the device with O_EXCL the moment it
+# returns, five rounds; the host never sees the mount.
+t_prepared_command_mount_released() {
+	attack_broker_up <<P
+[mnt]
+exec = /usr/bin/mount
+args = -t ext4 /dev/loop<n> @SCRATCH@/m
+<n> = int 0..4095
+capabilities = CAP_SYS_ADMIN
+devices = host
+callers = @USER@
+P
+	mkdir "$SCRATCH/m"
+	pp_loopdev
+	i=0
+	while [ $i -lt 5 ]; do
+		OUT=$("$SCRATCH/bin/rg-probe" then-excl "$dev" \
+		    $R /usr/bin/mount -t ext4 "$dev" "$SCRATCH/m")
+		[ "$(pp_val status)" = 0 ] ||
+			fail "round $i: mount: $OUT $(tail -n 3 "$LOG")"
+		[ "$(pp_val excl)" = OK ] ||
+			fail "round $i: the device the command mounted in its namespace is still held when its status arrives: excl=$(pp_val excl)"
+		! grep -q " $SCRATCH/m " /proc/self/mountinfo ||
+			fail "the command's mount reached the host"
 		i=$((i + 1))
 	done
 }

@@ -45,6 +45,9 @@
  *   spin                  burn CPU until killed
  *   excl DEV              open DEV with O_EXCL (a block device: fails
  *                         EBUSY while mounted anywhere): excl=OK or errno
+ *   then-excl DEV CMD...  run CMD, wait for it (status=N), then at once
+ *                         as excl: what a caller sees the moment a
+ *                         command returns
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -429,6 +432,35 @@ try_open(int argc, char **argv, bool wr)
 }
 
 static int
+excl(const char *dev)
+{
+	int fd = open(dev, O_RDONLY | O_EXCL | O_CLOEXEC);
+
+	res("excl", fd);
+	if (fd >= 0)
+		close(fd);
+	return 0;
+}
+
+static int
+then_excl(const char *dev, char **cmd)
+{
+	pid_t p;
+	int ws;
+
+	fflush(stdout);
+	if ((p = fork()) == 0) {
+		execvp(cmd[0], cmd);
+		_exit(127);
+	}
+	if (p < 0 || waitpid(p, &ws, 0) != p)
+		return printf("status=%s\n", strerrorname_np(errno)), 0;
+	excl(dev);
+	printf("status=%d\n", WIFEXITED(ws) ? WEXITSTATUS(ws) : 128);
+	return 0;
+}
+
+static int
 list_dir(const char *path)
 {
 	struct dirent **de;
@@ -749,14 +781,10 @@ probe_main(int argc, char **argv)
 	}
 	if (strcmp(m, "spin") == 0)
 		return spin();
-	if (strcmp(m, "excl") == 0 && argc > 2) {
-		int fd = open(argv[2], O_RDONLY | O_EXCL | O_CLOEXEC);
-
-		res("excl", fd);
-		if (fd >= 0)
-			close(fd);
-		return 0;
-	}
+	if (strcmp(m, "excl") == 0 && argc > 2)
+		return excl(argv[2]);
+	if (strcmp(m, "then-excl") == 0 && argc > 3)
+		return then_excl(argv[2], argv + 3);
 	fprintf(stderr, "rg-probe: unknown mode %s\n", m);
 	return 2;
 }
