@@ -15,8 +15,8 @@ PKGS    = libseccomp libcap-ng inih libbsd-overlay libpcre2-8
 # when run as root on a machine that lacks them).
 DEB_BUILD = build-essential pkg-config libseccomp-dev libcap-ng-dev \
 	libinih-dev libbsd-dev libpcre2-dev check
-DEB_TEST  = qemu-utils util-linux procps python3 python3-oslo.rootwrap \
-	python3-oslo.concurrency python3-oslo.privsep
+DEB_TEST  = qemu-utils util-linux mount e2fsprogs procps python3 \
+	python3-oslo.rootwrap python3-oslo.concurrency python3-oslo.privsep
 # ... and what the quality gates need (fuzzing, valgrind, coverage, lint);
 # mk/*.mk add theirs. Installed by `make deps-qa`.
 DEB_QA    = clang clang-tidy clang-tools cppcheck

@@ -57,3 +57,47 @@ bash "$ANCHORS" --sections 1,2,4 --install ${BENCH_ARGS:-} \
 	--extra "rootgate, 150 rules, default sandbox=$W/rootgate --config $W/p150-sbx /bin/true" \
 	--extra-nobody "sudo -n rootgate, 150 rules, sandbox off=/usr/bin/sudo -n $W/rootgate --config $W/p150-off /bin/true" \
 	--extra-nobody "sudo -n rootgate, 150 rules, default sandbox=/usr/bin/sudo -n $W/rootgate --config $W/p150-sbx /bin/true"
+
+# Paired rounds (as bench/broker.sh): the floor and each direct-mode
+# measurement again, alternating, each ratio against its own round's
+# floor, and the 150-rule policy against the 1-rule one of the same
+# round. One table row per configuration above is a single loop, and
+# this machine drifts between two loops a few seconds apart by more than
+# the 5% the rule-count target allows. ROUNDS=0 skips them; N calls per
+# measurement (default 300).
+ROUNDS=${ROUNDS:-5}
+N=${N:-300}
+mid() { printf '%s\n' "$@" | sort -n | awk '{v[NR]=$1} END{print v[int((NR+1)/2)]}'; }
+med() { sed -n 's/.*median \([0-9.]*\) ms.*/\1/p'; }
+ratio() { echo "$1 / $2" | bc -l | cut -c1-4; }
+pct() { echo "($1 / $2 - 1) * 100" | bc -l | awk '{printf "%.1f", $1}'; }
+if [ "$ROUNDS" -gt 0 ]; then
+	cc -O2 -I"$TOP/include" -o "$W/bb" "$TOP/bench/broker_bench.c" \
+		"$TOP/src/broker/proto.c"
+	echo
+	echo "paired rounds: $ROUNDS x $N calls; ratios against the same round's floor"
+	r1='' r150='' s1='' s150='' o150='' os150=''
+	r=1
+	while [ "$r" -le "$ROUNDS" ]; do
+		fm=$("$W/bb" --loop "$N" /bin/true | med)
+		a=$("$W/bb" --loop "$N" "$W/rootgate" --config "$W/p1-off" /usr/bin/true | med)
+		b=$("$W/bb" --loop "$N" "$W/rootgate" --config "$W/p150-off" /usr/bin/true | med)
+		c=$("$W/bb" --loop "$N" "$W/rootgate" --config "$W/p1-sbx" /usr/bin/true | med)
+		d=$("$W/bb" --loop "$N" "$W/rootgate" --config "$W/p150-sbx" /usr/bin/true | med)
+		printf '  round %d: floor %s ms; sandbox off %s / %s ms (1 / 150 rules) x%s, 150 rules %s%% over 1;' \
+			"$r" "$fm" "$a" "$b" "$(ratio "$a" "$fm")" "$(pct "$b" "$a")"
+		printf ' default sandbox %s / %s ms x%s, 150 rules %s%% over 1\n' \
+			"$c" "$d" "$(ratio "$c" "$fm")" "$(pct "$d" "$c")"
+		r1="$r1 $(ratio "$a" "$fm")" r150="$r150 $(ratio "$b" "$fm")"
+		s1="$s1 $(ratio "$c" "$fm")" s150="$s150 $(ratio "$d" "$fm")"
+		o150="$o150 $(pct "$b" "$a")" os150="$os150 $(pct "$d" "$c")"
+		r=$((r + 1))
+	done
+	# shellcheck disable=SC2086
+	printf '  median of the rounds: sandbox off x%s (150 rules x%s, %s%% over 1 rule);' \
+		"$(mid $r1)" "$(mid $r150)" "$(mid $o150)"
+	# shellcheck disable=SC2086
+	printf ' default sandbox x%s (150 rules x%s, %s%%)\n' \
+		"$(mid $s1)" "$(mid $s150)" "$(mid $os150)"
+	echo "  targets: sandbox off <= 2.2x, default sandbox <= 3.0x, 150 rules <= +5%"
+fi
