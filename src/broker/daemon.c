@@ -1455,8 +1455,9 @@ on_timers(struct broker *b)
 			next = t;
 	}
 	if (b->npins > 0 && b->pin_deadline <= now) {
-		blog(LOG_WARNING, "prepared inits killed %d ms ago are still "
-		    "there; starting the waiting requests", PIN_WAIT_MS);
+		blog(LOG_WARNING, "inits that held the old mount table are "
+		    "still not reaped after %d ms; starting the waiting "
+		    "requests", PIN_WAIT_MS);
 		for (struct parked *pk = b->parked; pk != NULL; pk = pk->next)
 			pk->pin = false;
 		for (struct tail *t = b->tails; t != NULL; t = t->next)
