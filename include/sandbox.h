@@ -79,6 +79,9 @@ struct sbx_enter {
 	const int *keep;		/* fds >= 3 to keep open (exec fd,
 					   status pipe) */
 	size_t nkeep;
+	bool early_end;			/* the supervisor may end the run at
+					   the init's DONE record (rootgated:
+					   pidinit.c, invariant 3) */
 };
 
 /*

@@ -38,6 +38,9 @@
  *    may need its device as soon as it has the status (lvremove). The
  *    init watches that with a descriptor of its own mountinfo, opened
  *    once its layout is done (mnt_fd; -1 if it could not be: WSTATUS).
+ *    Only for a supervisor that ends the run at DONE (e->early_end, and
+ *    every prepared init); direct mode reaps the init whatever it
+ *    reports, and its init opens nothing and reports WSTATUS.
  * 4. Set-up failures travel as in spawn.c. The command writes its own
  *    {stage, errno} record and exits 125; its copy of the pipe is
  *    CLOEXEC, so an exec that succeeds writes nothing. A failure of the
@@ -256,7 +259,8 @@ pidinit_main(const struct sbx_enter *e, int execfd, char *const *argv,
 
 	if (sandbox_enter_init(e, &stage, &errnum) < 0)
 		report(statusfd, (int32_t)stage, errnum, 125);
-	watch_mounts();
+	if (e->early_end)
+		watch_mounts();
 	init_run(e, execfd, argv, envp, statusfd);
 }
 

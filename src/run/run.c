@@ -95,7 +95,7 @@ run_child(const struct run_request *req, const struct sbx_prepared *prep,
     int execfd, struct run_outcome *out, struct rg_err *err)
 {
 	struct sbx_enter e = { req->sbx, prep, req->uid, req->gid, req->fds,
-	    NULL, 0 };
+	    NULL, 0, false };
 	struct supervise_opts o;
 	struct spawn_child c;
 	sigset_t set, old;
@@ -146,7 +146,7 @@ run_child_keep(const struct run_request *req,
     struct rg_err *err)
 {
 	struct sbx_enter e = { req->sbx, prep, req->uid, req->gid, req->fds,
-	    NULL, 0 };
+	    NULL, 0, false };
 	struct supervise_opts o = { -1, false, req->sbx->timeout_ms,
 	    req->sbx->grace_ms, true };
 	struct spawn_child c;
@@ -277,7 +277,7 @@ run_start(const struct run_request *req, struct run_job *j,
     struct run_outcome *out, struct rg_err *err)
 {
 	struct sbx_enter e = { req->sbx, &j->prep, req->uid, req->gid,
-	    req->fds, NULL, 0 };
+	    req->fds, NULL, 0, true };
 	int execfd, rc;
 
 	if (job_open(req, j, out, err) < 0)
@@ -351,7 +351,7 @@ int
 run_park(const struct sbx_profile *sbx, struct run_parked *rp,
     struct rg_err *err)
 {
-	struct sbx_enter e = { sbx, &rp->prep, 0, 0, NULL, NULL, 0 };
+	struct sbx_enter e = { sbx, &rp->prep, 0, 0, NULL, NULL, 0, true };
 
 	memset(rp, 0, sizeof(*rp));
 	rp->p.pidfd = rp->p.statusfd = rp->p.ctlfd = -1;
