@@ -7,7 +7,8 @@
  * Invariants:
  * 1. The loop never blocks on a client: sockets are non-blocking, a
  *    frame is read as it trickles in under a deadline (request-timeout),
- *    and a reply that does not fit in the socket buffer drops the client.
+ *    and a reply that does not fit in the socket buffer drops the client
+ *    (logged: lost_reply).
  * 2. The caller is who SO_PEERCRED says (peer.c), taken at accept; the
  *    request names no identity. The decision (match_argv) and its audit
  *    record happen here, before any privileged action for the request.
@@ -22,7 +23,13 @@
  * 5. Every descriptor a connection owns (socket, peer pidfd, the three
  *    received fds, the command's pidfd and status pipe) is closed when the
  *    connection is freed, and connections are freed only between epoll
- *    batches (no event can name a freed connection).
+ *    batches (no event can name a freed connection). Every descriptor
+ *    in the epoll is taken out of it (EPOLL_CTL_DEL, under the number it
+ *    was added with) before it is closed: close(2) alone does not do it
+ *    while another copy of the file is open, and a child of the daemon
+ *    holds copies of all its descriptors from its clone until it closes
+ *    them. A registration left behind that way kept reporting a closed
+ *    status pipe, tagged with a connection since freed.
  * 6. A malformed frame gets one PT_ERROR reply and the connection is
  *    closed: after a framing error the stream cannot be trusted.
  * 7. The daemon is a child subreaper. Without a pid namespace a
@@ -194,7 +201,8 @@ struct conn {
 	struct job j;
 	bool draining;		/* reaped, waiting for its strays to go */
 	bool orphan;		/* client gone while running: no reply */
-	bool st_watched;	/* the job's status pipe is in the epoll */
+	int st_fd;		/* the job's status pipe, as added to the
+				   epoll (invariant 5); -1 = not there */
 	struct evtag ev_sock, ev_job, ev_jobst;
 };
 
@@ -736,11 +744,15 @@ send_frame(struct conn *c, const void *buf, size_t len)
 {
 	ssize_t n;
 
-	if (c->fd < 0)
+	if (c->fd < 0) {
+		errno = EBADF;
 		return -1;
+	}
 	do
 		n = send(c->fd, buf, len, MSG_DONTWAIT | MSG_NOSIGNAL);
 	while (n < 0 && errno == EINTR);
+	if (n >= 0 && n != (ssize_t)len)
+		errno = 0;	/* a short send (lost_reply says so) */
 	return n == (ssize_t)len ? 0 : -1;	/* invariant 1 */
 }
 
@@ -768,14 +780,28 @@ send_reply(struct conn *c, enum proto_type t, uint32_t n1, uint32_t n2,
 
 	if (c->accept_due >= 0) {
 		if (proto_encode_msg(PT_ACCEPT, 0, 0, NULL, buf, sizeof(buf),
-		    &off) != PROTO_OK)
+		    &off) != PROTO_OK) {
+			errno = EMSGSIZE;
 			return -1;
+		}
 		c->accept_due = -1;
 	}
 	if (proto_encode_msg(t, n1, n2, text, buf + off, sizeof(buf) - off,
-	    &len) != PROTO_OK)
+	    &len) != PROTO_OK) {
+		errno = EMSGSIZE;
 		return -1;
+	}
 	return send_frame(c, buf, off + len);
+}
+
+/* A reply that could not be sent (invariant 1): the client sees the
+ * connection close without it, so say so where an operator looks. */
+static void
+lost_reply(const struct conn *c, const char *what)
+{
+	blog(LOG_WARNING, "uid %u pid %d: unable to send %s of %s: %s; "
+	    "connection closed", (unsigned)c->peer.uid, (int)c->peer.pid,
+	    what, c->q, errno != 0 ? strerror(errno) : "short send");
 }
 
 /* Invariant 6 */
@@ -871,8 +897,9 @@ conn_start(struct broker *b, struct conn *c)
 	}
 	/* invariant 9; unwatched, the reply waits for the reap */
 	ev.data.ptr = &c->ev_jobst;
-	c->st_watched = job_statusfd(&c->j) >= 0 && epoll_ctl(b->ep,
-	    EPOLL_CTL_ADD, job_statusfd(&c->j), &ev) == 0;
+	if (job_statusfd(&c->j) >= 0 && epoll_ctl(b->ep, EPOLL_CTL_ADD,
+	    job_statusfd(&c->j), &ev) == 0)
+		c->st_fd = job_statusfd(&c->j);
 }
 
 /* Start waiting requests, in arrival order, while slots are free. */
@@ -1092,6 +1119,11 @@ read_some(struct broker *b, struct conn *c)
 	if (n < 0 && (errno == EAGAIN || errno == EINTR))
 		return 0;
 	if (n <= 0) {
+		if (n < 0 && c->st == CS_RUN)	/* not a client that left */
+			blog(LOG_WARNING, "uid %u pid %d: the connection "
+			    "failed while %s ran: %s; killing it",
+			    (unsigned)c->peer.uid, (int)c->peer.pid, c->q,
+			    strerror(errno));
 		conn_kill(b, c);	/* EOF or error: the client is gone */
 		return -1;
 	}
@@ -1131,10 +1163,13 @@ job_reply(struct broker *b, struct conn *c, const struct job_report *r)
 		    strerror(errno));
 	c->st = CS_WAIT;	/* not running: conn_kill unlinks it */
 	/* an orphaned client, or one that cannot take its reply, is done */
-	if (c->orphan || send_reply(c, PT_EXIT, (uint32_t)r->out.status,
-	    (uint32_t)r->out.wstatus, r->msg) < 0)
+	if (c->orphan)
 		conn_kill(b, c);
-	else
+	else if (send_reply(c, PT_EXIT, (uint32_t)r->out.status,
+	    (uint32_t)r->out.wstatus, r->msg) < 0) {
+		lost_reply(c, "the result");
+		conn_kill(b, c);
+	} else
 		conn_idle(b, c);
 }
 
@@ -1146,13 +1181,15 @@ job_done(struct broker *b, struct conn *c, const struct job_report *r)
 	start_waiting(b);
 }
 
+/* Invariant 5: by the number it was added under, which is still open
+ * (only run_release closes it), whatever the job's state: job_statusfd
+ * says -1 once the job is reaped. */
 static void
 unwatch_status(struct broker *b, struct conn *c)
 {
-	if (c->st_watched)
-		(void)epoll_ctl(b->ep, EPOLL_CTL_DEL, job_statusfd(&c->j),
-		    NULL);
-	c->st_watched = false;
+	if (c->st_fd >= 0)
+		(void)epoll_ctl(b->ep, EPOLL_CTL_DEL, c->st_fd, NULL);
+	c->st_fd = -1;
 }
 
 /* Invariant 9: the status pipe is readable. */
@@ -1315,6 +1352,7 @@ conn_new(struct broker *b, int fd)
 	c->deadline = now_ms() + conf_or(bconf(b)->request_timeout_ms,
 	    DEF_REQUEST_MS);
 	c->accept_due = -1;
+	c->st_fd = -1;
 	c->ev_sock = (struct evtag){ EV_SOCK, c, NULL, NULL };
 	c->ev_job = (struct evtag){ EV_JOB, c, NULL, NULL };
 	c->ev_jobst = (struct evtag){ EV_JOBST, c, NULL, NULL };
@@ -1436,9 +1474,12 @@ on_timers(struct broker *b)
 			continue;
 		if (c->accept_due <= now) {	/* invariant 12 */
 			c->accept_due = -1;
-			if (!c->orphan && send_msg(c, PT_ACCEPT, 0, 0, NULL) < 0)
+			if (!c->orphan && send_msg(c, PT_ACCEPT, 0, 0, NULL) <
+			    0) {
+				lost_reply(c, "the acceptance");
 				conn_kill(b, c);	/* orphan now: it stays
 							   linked, as CS_RUN */
+			}
 		} else if (next < 0 || c->accept_due < next)
 			next = c->accept_due;
 	}
@@ -1542,7 +1583,7 @@ dispatch(struct broker *b, const struct epoll_event *e)
 			on_job(b, t->c);
 		break;
 	case EV_JOBST:
-		if (t->c->st == CS_RUN && t->c->j.live && t->c->st_watched)
+		if (t->c->st == CS_RUN && t->c->j.live && t->c->st_fd >= 0)
 			on_status(b, t->c);
 		break;
 	case EV_TAIL:

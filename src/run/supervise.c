@@ -31,7 +31,9 @@
  * 6. The status pipe is read once, after the reap: by then every writer
  *    (the command, the init) is gone, so every record is there and the
  *    pipe is at EOF; reading it earlier would only cost the run a
- *    wake-up at exec and another for the init's record.
+ *    wake-up at exec and another for the init's record. Empty but not at
+ *    EOF then (a copy of the write end taken from outside, by root)
+ *    means the same: no writer of ours is left.
  * 7. With keep_descendants (rootwrap compatibility) invariants 1, 4 and
  *    5 narrow to the child: there is no signalfd, a timeout signals the
  *    child alone (it has no session of its own), and its descendants
@@ -151,22 +153,28 @@ take_record(struct supervisor *s, const struct spawn_status *st,
 
 /* Read whole records until the pipe has none (or, with until_done,
  * until SPAWN_ST_DONE): 1 DONE seen, 0 the pipe is empty but still open
- * (until_done only), -1 at EOF or on an error or a short record, which
- * are noted in *out. */
+ * (until_done only), -1 at EOF, empty after the reap (!until_done), or
+ * on an error or a short record, which are noted in *out. */
 static int
 read_records(struct supervisor *s, struct run_outcome *out, bool until_done)
 {
 	struct spawn_status st;
 	ssize_t n;
 
-	while ((n = read(s->c->statusfd, &st, sizeof(st))) ==
-	    (ssize_t)sizeof(st)) {
+	for (;;) {
+		n = read(s->c->statusfd, &st, sizeof(st));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n != (ssize_t)sizeof(st))
+			break;
 		take_record(s, &st, out);
 		if (until_done && s->cmd_done)
 			return 1;
 	}
-	if (until_done && n < 0 && (errno == EAGAIN || errno == EINTR))
-		return 0;
+	/* empty but open: before the reap, more may come; after it, every
+	 * record is in (invariant 6) */
+	if (n < 0 && errno == EAGAIN)
+		return until_done ? 0 : -1;
 	if (n != 0 && out->stage[0] == '\0') {	/* short record, error */
 		snprintf(out->stage, sizeof(out->stage), "status pipe");
 		out->child_errno = n < 0 ? errno : EPROTO;

@@ -3,7 +3,9 @@
 # its reply: "error: TEXT" for PT_ERROR, "type N: TEXT" otherwise, or
 # "closed" when the daemon closed without a reply. The cases "short" and
 # "long" send a valid request (true; sleep 2) and print the reply frames'
-# types in order, each with the seconds since the request was sent.
+# types in order, each with the seconds since the request was sent;
+# "noread" sends one for true with its own side shut for reading, waits
+# 1.5 s and prints "sent".
 import os
 import socket
 import struct
@@ -63,6 +65,16 @@ def main():
     if case in ("short", "long"):
         frames(s, ["/usr/bin/true"] if case == "short" else
                ["/usr/bin/sleep", "2"])
+        return
+    if case == "noread":
+        # a valid request from a client that cannot take a reply: its
+        # side is shut for reading first, so the daemon's send fails
+        s.shutdown(socket.SHUT_RD)
+        frame, _ = request(["/usr/bin/true"])
+        s.sendmsg([frame], [(socket.SOL_SOCKET, socket.SCM_RIGHTS,
+                             struct.pack("3i", 0, 1, 2))])
+        time.sleep(1.5)
+        print("sent")
         return
     fds = [0, 1, 2]
     frame, body = request(["/usr/bin/true"])

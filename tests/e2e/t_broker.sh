@@ -41,7 +41,18 @@ daemon_start() {
 }
 
 broker_down() {
+	_rc=$?
 	set +e
+	# a failed test shows what the daemon said (its log goes with SCRATCH)
+	if [ "$_rc" -ne 0 ] && [ -s "${LOG:-}" ]; then
+		if grep -q '^==[0-9]*==ERROR' "$LOG"; then
+			echo "    the daemon's sanitizer report:"
+			sed -n '/^==[0-9]*==ERROR/,$p' "$LOG" | head -n 60
+		else
+			echo "    the daemon's log (last 30 lines):"
+			tail -n 30 "$LOG"
+		fi | sed 's/^/      /'
+	fi >&2
 	if [ -n "$DPID" ]; then
 		kill -TERM "$DPID" 2>/dev/null
 		wait "$DPID" 2>/dev/null
@@ -197,6 +208,9 @@ t_broker_client_killed_kills_child() {
 	expect_serving
 }
 
+# Each client's command prints its own number and exits with its own
+# status (1-90), so an answer or an output that reached the wrong client
+# fails the test, not only a missing one.
 t_broker_concurrent_200() {
 	broker_up
 	mkdir "$SCRATCH/o"
@@ -204,7 +218,7 @@ t_broker_concurrent_200() {
 	i=0
 	pids=
 	while [ $i -lt 200 ]; do
-		( set +e; $R sh -c 'echo out; echo err >&2; exit 7' \
+		( set +e; $R sh -c "echo out $i; echo err $i >&2; exit $((i % 90 + 1))" \
 			>"$SCRATCH/o/$i.out" 2>"$SCRATCH/o/$i.err"
 		  echo $? >"$SCRATCH/o/$i.st" ) &
 		pids="$pids $!"
@@ -213,10 +227,12 @@ t_broker_concurrent_200() {
 	wait $pids	# not the daemon
 	i=0
 	while [ $i -lt 200 ]; do
-		[ "$(cat "$SCRATCH/o/$i.st")" = 7 ] ||
+		[ "$(cat "$SCRATCH/o/$i.st")" = $((i % 90 + 1)) ] ||
 			fail "client $i: status $(cat "$SCRATCH/o/$i.st"): $(cat "$SCRATCH/o/$i.err")"
-		[ "$(cat "$SCRATCH/o/$i.out")" = out ] || fail "client $i: stdout"
-		[ "$(cat "$SCRATCH/o/$i.err")" = err ] || fail "client $i: stderr"
+		[ "$(cat "$SCRATCH/o/$i.out")" = "out $i" ] ||
+			fail "client $i: stdout: $(cat "$SCRATCH/o/$i.out")"
+		[ "$(cat "$SCRATCH/o/$i.err")" = "err $i" ] ||
+			fail "client $i: stderr: $(cat "$SCRATCH/o/$i.err")"
 		i=$((i + 1))
 	done
 }
@@ -239,6 +255,41 @@ t_broker_accept_then_exit() {
 	# ACCEPT within a second of the start, EXIT after the two seconds
 	awk -v a="${1#*@}" -v e="${2#*@}" 'BEGIN { exit !(a < 1 && e >= 1.9) }' ||
 		fail "sleep 2: ACCEPT was not sent while it ran: $out"
+	expect_serving
+}
+
+# A client that cannot take its reply (its side shut for reading): the
+# daemon's send fails, which it logs, names the command, closes that
+# connection and goes on serving the others (daemon.c, invariant 1).
+t_broker_lost_reply_logged() {
+	broker_up
+	out=$(rawclient noread) || fail "noread: $out"
+	[ "$out" = sent ] || fail "noread: $out"
+	grep -q "unable to send the result of /usr/bin/true: Broken pipe; connection closed" \
+		"$LOG" || fail "no log line for the lost reply: $(cat "$LOG")"
+	expect_serving
+}
+
+# The status pipe of a command whose init reports that processes remain
+# (the record that does not end the run) stays watched until the init's
+# pidfd says it is gone. The daemon must take it out of its epoll then
+# (daemon.c, invariant 5), even though the job is already reaped: when a
+# copy of the pipe lived on elsewhere (a child being cloned), the
+# registration outlived the daemon's close and went on reporting the
+# pipe, tagged with the connection, after that was freed (seen as a
+# use-after-free under ASan with 200 concurrent clients). holdstatus.py
+# holds such a copy, and the init's write end, so that nothing but the
+# pidfd reports the end.
+t_broker_status_pipe_unwatched() {
+	broker_up
+	$R sh -c 'sleep 39 & sleep 1; exit 3' >"$SCRATCH/c.out" 2>&1 &
+	c=$!
+	out=$(python3 "$TOP/tests/e2e/holdstatus.py" "$DPID") ||
+		fail "holdstatus: $out"
+	wait "$c" && st=0 || st=$?
+	[ "$out" = clean ] ||
+		fail "the daemon's epoll still lists a closed status pipe: $out"
+	[ "$st" = 3 ] || fail "client: status $st: $(cat "$SCRATCH/c.out")"
 	expect_serving
 }
 
