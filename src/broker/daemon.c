@@ -870,7 +870,7 @@ conn_start(struct broker *b, struct conn *c)
 {
 	struct epoll_event ev = { EPOLLIN, { .ptr = &c->ev_job } };
 	struct job_report r;
-	int rc;
+	int rc, sfd;
 
 	if ((rc = park_start(b, c, &r)) > 0)	/* invariant 11 */
 		rc = job_start(&c->j, &c->d, c->rfds, c->q, &r);
@@ -897,9 +897,9 @@ conn_start(struct broker *b, struct conn *c)
 	}
 	/* invariant 9; unwatched, the reply waits for the reap */
 	ev.data.ptr = &c->ev_jobst;
-	if (job_statusfd(&c->j) >= 0 && epoll_ctl(b->ep, EPOLL_CTL_ADD,
-	    job_statusfd(&c->j), &ev) == 0)
-		c->st_fd = job_statusfd(&c->j);
+	sfd = job_statusfd(&c->j);
+	if (sfd >= 0 && epoll_ctl(b->ep, EPOLL_CTL_ADD, sfd, &ev) == 0)
+		c->st_fd = sfd;
 }
 
 /* Start waiting requests, in arrival order, while slots are free. */

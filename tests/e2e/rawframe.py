@@ -37,12 +37,17 @@ def recv_exact(s, n):
     return data
 
 
-def frames(s, argv):
-    """A valid request; its reply frames as 'TYPE@SECONDS ...'."""
+def send_valid(s, argv):
+    """A valid request for argv, with our 0, 1 and 2."""
     frame, _ = request(argv)
-    t0 = time.monotonic()
     s.sendmsg([frame], [(socket.SOL_SOCKET, socket.SCM_RIGHTS,
                          struct.pack("3i", 0, 1, 2))])
+
+
+def frames(s, argv):
+    """A valid request; its reply frames as 'TYPE@SECONDS ...'."""
+    t0 = time.monotonic()
+    send_valid(s, argv)
     out = []
     while True:
         h = recv_exact(s, 20)
@@ -72,9 +77,7 @@ def main():
         # a valid request from a client that cannot take a reply: its
         # side is shut for reading first, so the daemon's send fails
         s.shutdown(socket.SHUT_RD)
-        frame, _ = request(["/usr/bin/true"])
-        s.sendmsg([frame], [(socket.SOL_SOCKET, socket.SCM_RIGHTS,
-                             struct.pack("3i", 0, 1, 2))])
+        send_valid(s, ["/usr/bin/true"])
         # the daemon closes its end once its reply failed (POLLHUP)
         p = select.poll()
         p.register(s, select.POLLHUP)
